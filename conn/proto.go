@@ -181,6 +181,9 @@ type LinkClosed struct {
 	Code int64 `json:"code,omitempty"`
 	// Msg is that code's raw text (unsanitised; the parent sanitises).
 	Msg string `json:"msg,omitempty"`
+	// At is when the link observed the end (Unix nanoseconds), so the
+	// parent can tell detection latency from queueing.
+	At int64 `json:"at,omitempty"`
 }
 
 // LinkTWSError is one Error callback (TWS codes and the library's own codes).

@@ -1,0 +1,441 @@
+package conn
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"time"
+)
+
+// startAttempt begins a connection attempt: it makes sure a link process is
+// up (spawning one if needed) and sends LinkConnect once the link said hello.
+func (s *Supervisor) startAttempt(cause Cause) {
+	s.retryAt = time.Time{}
+	s.setState(StateConnecting, cause, "")
+	s.attempt++
+	s.resetSession()
+	s.phase = phSpawn
+	if s.link == nil {
+		if !s.spawnLink() {
+			return
+		}
+	}
+	if !s.link.hello {
+		s.deadline = s.cfg.Now().Add(s.cfg.LinkHelloTimeout)
+		return
+	}
+	s.sendConnect()
+}
+
+func (s *Supervisor) sendConnect() {
+	now := s.cfg.Now()
+	s.phase = phDial
+	// The link enforces dial and handshake deadlines itself; ours is the
+	// backstop for a link that hangs.
+	s.deadline = now.Add(s.cfg.DialTimeout + 2*s.cfg.HandshakeTimeout + 2*time.Second)
+	s.pingDue, s.pingWait = time.Time{}, time.Time{}
+	err := s.link.send(LinkConnect{
+		A: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
+		DialTimeoutMs:      s.cfg.DialTimeout.Milliseconds(),
+		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
+	})
+	if err != nil {
+		s.linkMisbehaved(CauseLinkProtocol, err.Error())
+	}
+}
+
+// spawnLink starts a new link process; on failure it schedules a retry.
+func (s *Supervisor) spawnLink() bool {
+	s.linkSeq++
+	p, err := startLink(s.ctxRun, s.linkSeq, s.cfg.LinkCommand, s.cfg.LinkStderr, s.linkEv)
+	if err != nil {
+		s.cfg.Logger.Error("start link", "err", err)
+		s.emit(Event{Kind: KindLink, Severity: SevError, Message: "cannot start the link process: " + err.Error()})
+		s.lose(CauseLinkCrashed, err.Error(), time.Time{})
+		return false
+	}
+	s.link = p
+	s.links[p] = struct{}{}
+	s.met.with(&s.mu, func(m *metricsState) { m.linkStarts++ })
+	s.cfg.Logger.Info("link started", "pid", p.pid(), "link", p.id)
+	return true
+}
+
+// killLink terminates the current link; its exit is reaped asynchronously.
+func (s *Supervisor) killLink() {
+	if s.link == nil {
+		return
+	}
+	s.link.terminate()
+	s.link = nil
+	s.pingDue, s.pingWait = time.Time{}, time.Time{}
+}
+
+// onLinkEvent handles one report from a link process.
+func (s *Supervisor) onLinkEvent(ev linkEvent) {
+	if ev.exited {
+		delete(s.links, ev.proc)
+		if ev.proc == s.link {
+			s.link = nil
+			detail := "the link process exited"
+			if ev.exitErr != nil {
+				detail = "the link process died: " + exitText(ev.exitErr)
+			}
+			s.cfg.Logger.Warn("link exited", "link", ev.proc.id, "err", ev.exitErr)
+			s.emit(Event{Kind: KindLink, Severity: SevError, Message: detail})
+			s.lose(CauseLinkCrashed, detail, time.Time{})
+		}
+		return
+	}
+	if ev.proc != s.link {
+		return // a replaced link's last words
+	}
+	if ev.err != nil {
+		s.linkMisbehaved(CauseLinkProtocol, ev.err.Error())
+		return
+	}
+	s.onLinkMsg(ev.msg)
+}
+
+func exitText(err error) string {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ee.Exited() {
+			return fmt.Sprintf("exit status %d", ee.ExitCode())
+		}
+		return ee.String()
+	}
+	return err.Error()
+}
+
+// linkMisbehaved kills the link and treats the attempt/session as lost.
+func (s *Supervisor) linkMisbehaved(cause Cause, detail string) {
+	s.cfg.Logger.Warn("link misbehaved", "cause", cause, "detail", detail)
+	s.emit(Event{Kind: KindLink, Severity: SevError, Cause: cause, Message: "link replaced: " + Sanitize(detail)})
+	s.killLink()
+	s.lose(cause, detail, time.Time{})
+}
+
+// attemptOf returns the attempt number a message is scoped to (0 = none).
+func attemptOf(m LinkMsg) (uint64, bool) {
+	switch v := m.(type) {
+	case *LinkDialed:
+		return v.A, true
+	case *LinkHandshake:
+		return v.A, true
+	case *LinkReady:
+		return v.A, true
+	case *LinkAccounts:
+		return v.A, true
+	case *LinkClosed:
+		return v.A, true
+	case *LinkTWSError:
+		return v.A, true
+	case *LinkCurrentTime:
+		return v.A, true
+	case *LinkTickPrice:
+		return v.A, true
+	case *LinkTickSize:
+		return v.A, true
+	case *LinkTickOption:
+		return v.A, true
+	case *LinkTickGeneric:
+		return v.A, true
+	case *LinkTickString:
+		return v.A, true
+	case *LinkTickReqParams:
+		return v.A, true
+	case *LinkMktDataType:
+		return v.A, true
+	case *LinkSnapshotEnd:
+		return v.A, true
+	case *LinkContractDetails:
+		return v.A, true
+	case *LinkContractDetailsEnd:
+		return v.A, true
+	case *LinkSecDefOptParams:
+		return v.A, true
+	case *LinkSecDefOptParamsEnd:
+		return v.A, true
+	case *LinkSymbolSamples:
+		return v.A, true
+	}
+	return 0, false
+}
+
+func (s *Supervisor) onLinkMsg(m LinkMsg) {
+	now := s.cfg.Now()
+	if a, scoped := attemptOf(m); scoped {
+		if a != s.attempt || s.phase < phDial || s.phase > phUp {
+			return // stale: an attempt we already gave up on
+		}
+		if s.phase >= phHandshake {
+			s.lastAlive = now
+		}
+	}
+	switch v := m.(type) {
+	case *LinkHello:
+		s.onHello(v)
+	case *LinkPong:
+		if v.N == s.pingN {
+			s.pingWait = time.Time{}
+			s.schedulePing(now)
+		}
+	case *LinkFatal:
+		s.linkMisbehaved(CauseLinkProtocol, "link reported: "+v.Detail)
+	case *LinkDialed:
+		s.met.with(&s.mu, func(m *metricsState) { m.tcpUp(now) })
+	case *LinkHandshake:
+		s.link.usedEClient = true
+		s.serverVersion, s.connTime = v.ServerVersion, Sanitize(v.ConnectionTime)
+		s.phase = phHandshake
+		s.deadline = now.Add(s.cfg.HandshakeTimeout)
+	case *LinkReady:
+		s.phase = phFirstHB
+		s.deadline = time.Time{}
+		s.sendHeartbeat(now)
+	case *LinkAccounts:
+		s.accounts = nil
+		for _, a := range v.Accounts {
+			if a = Sanitize(a); a != "" {
+				s.accounts = append(s.accounts, a)
+			}
+		}
+		s.publishStatus()
+	case *LinkClosed:
+		s.onClosed(v)
+	case *LinkTWSError:
+		s.onTWSError(v, now)
+	case *LinkCurrentTime:
+		s.onHeartbeatReply(now)
+	default:
+		s.onData(m, now)
+	}
+}
+
+func (s *Supervisor) onHello(h *LinkHello) {
+	if h.Protocol != LinkProtocolVersion {
+		s.linkMisbehaved(CauseLinkProtocol, fmt.Sprintf("link speaks protocol %d, want %d (stale binary?)", h.Protocol, LinkProtocolVersion))
+		return
+	}
+	s.link.hello = true
+	s.cfg.Logger.Info("link ready", "pid", h.PID)
+	if s.phase == phSpawn {
+		s.deadline = time.Time{}
+		s.sendConnect()
+		return
+	}
+	s.schedulePing(s.cfg.Now())
+}
+
+// onPhaseDeadline fires when the current phase took too long.
+func (s *Supervisor) onPhaseDeadline() {
+	switch s.phase {
+	case phSpawn:
+		s.linkMisbehaved(CauseLinkProtocol, "link did not start in time")
+	case phDial:
+		s.linkMisbehaved(CauseLinkProtocol, "link missed its connect deadline")
+	case phHandshake:
+		s.killLink()
+		s.lose(CauseHandshakeTimeout, "TWS answered the hello but sent no NEXT_VALID_ID in time", time.Time{})
+	}
+}
+
+// onClosed handles the end of the current attempt as the link reports it.
+func (s *Supervisor) onClosed(c *LinkClosed) {
+	cause := linkCause(c.Cause)
+	detail := Sanitize(c.Detail)
+	var at time.Time
+	if c.At > 0 {
+		at = time.Unix(0, c.At)
+	}
+	if c.EClient || (s.link != nil && s.link.usedEClient) {
+		// Whatever the library leaked dies with the process.
+		s.killLink()
+	}
+	switch cause {
+	case CausePortReset:
+		if c.NewPort > 0 && c.NewPort <= 65535 {
+			old := s.port
+			s.port = c.NewPort
+			detail = fmt.Sprintf("TWS moved its API port from %d to %d", old, c.NewPort)
+		}
+	case CauseClientIDInUse:
+		detail = fmt.Sprintf("client id %d is in use", s.clientID())
+	}
+	if c.Code != 0 && c.Msg != "" {
+		// The library may lose the last message before a close (326, 1300);
+		// the relay saw it on the wire, so the log still gets it.
+		s.logTWS(-1, c.Code, c.Msg, s.cfg.Now())
+	}
+	s.lose(cause, detail, at)
+}
+
+func linkCause(c string) Cause {
+	switch c {
+	case LinkCauseRefused:
+		return CauseRefused
+	case LinkCauseDialTimeout:
+		return CauseDialTimeout
+	case LinkCauseDialError:
+		return CauseDialError
+	case LinkCauseHandshakeTimeout:
+		return CauseHandshakeTimeout
+	case LinkCauseAcceptedThenClosed:
+		return CauseAcceptedThenClosed
+	case LinkCauseClosedByTWS:
+		return CauseClosedByTWS
+	case LinkCauseClientIDInUse:
+		return CauseClientIDInUse
+	case LinkCausePortReset:
+		return CausePortReset
+	case LinkCauseProtocolError:
+		return CauseProtocolError
+	case LinkCauseLibrary:
+		return CauseLibrary
+	case LinkCauseDropped:
+		return CauseForced
+	}
+	return CauseLinkProtocol
+}
+
+// lose ends the current attempt or session with cause and schedules the
+// next attempt. at is when the loss happened, if known.
+func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
+	if s.phase == phStopped {
+		return
+	}
+	now := s.cfg.Now()
+	wasUp := s.phase == phUp
+	if wasUp {
+		lat := time.Duration(0)
+		switch {
+		case !at.IsZero():
+			lat = max(now.Sub(at), 0)
+		case cause == CauseHeartbeatTimeout && !s.lastAlive.IsZero():
+			lat = now.Sub(s.lastAlive)
+		}
+		s.lossAt = now
+		s.met.with(&s.mu, func(m *metricsState) { m.lost(now, cause, lat) })
+		s.subs.markStale(now)
+		s.emitData(fmt.Sprintf("market data stale: %d subscription(s) wait for the link", s.subs.count()))
+	} else if s.phase != phBackoff && s.phase != phIdle {
+		s.met.with(&s.mu, func(m *metricsState) { m.failed(now, cause) })
+	}
+	s.endSession(ErrNotConnected)
+	if s.link != nil && (s.phase == phHandshake || s.phase == phFirstHB || s.phase == phUp) {
+		// The EClient may still hold the socket: the process goes.
+		s.killLink()
+	}
+	s.phase = phBackoff
+	s.deadline = time.Time{}
+
+	wait, rotate := s.nextWait(cause)
+	s.retryAt = now.Add(wait)
+	s.noteOutage(now, wasUp)
+	s.setStateDetail(StateBackoff, cause, detail) // names the id that failed
+	if rotate {
+		s.idIdx = (s.idIdx + 1) % len(s.cfg.ClientIDs)
+		s.emitApp(SevWarning, fmt.Sprintf("client id still in use: switching to client id %d", s.clientID()))
+		s.publishStatus()
+	}
+	if s.link != nil && s.link.hello {
+		s.schedulePing(now)
+	}
+}
+
+// nextWait picks the backoff before the next attempt, and says whether the
+// client id must move to the next alternate (after a repeated 326).
+func (s *Supervisor) nextWait(cause Cause) (time.Duration, bool) {
+	switch cause {
+	case CauseForced:
+		return 0, false
+	case CausePortReset:
+		s.failures = 0
+		return 0, false
+	case CauseClientIDInUse:
+		if !s.idRetry {
+			// TWS may still hold the id for a session it has not noticed
+			// is dead: retry the same id once after a pause.
+			s.idRetry = true
+			return max(s.cfg.IDRetryPause, s.back.Delay(s.failures)), false
+		}
+		s.idRetry = false
+		d := s.back.Delay(s.failures)
+		s.failures++
+		return d, true
+	}
+	d := s.back.Delay(s.failures)
+	s.failures++
+	return d, false
+}
+
+// resetSession clears per-session state before a new attempt.
+func (s *Supervisor) resetSession() {
+	s.hbNext, s.hbWait, s.hbSent = time.Time{}, time.Time{}, time.Time{}
+	s.lastAlive = time.Time{}
+	s.degradedOnConnect = false
+	s.serverVersion, s.connTime, s.accounts = 0, "", nil
+	s.mdType = MDUnknown
+}
+
+// endSession fails everything that belonged to the session.
+func (s *Supervisor) endSession(err error) {
+	s.hbNext, s.hbWait = time.Time{}, time.Time{}
+	s.sendQ, s.symQ = nil, nil
+	s.pumpAt = time.Time{}
+	s.failPending(err)
+	s.subs.detachAll()
+	s.farms, s.farmBlip, s.ibDown = map[string]Farm{}, map[string]bool{}, false
+}
+
+// onForce is "reconnect now": the same path as an automatic reconnect,
+// without the wait.
+func (s *Supervisor) onForce() {
+	if s.phase == phStopped {
+		return
+	}
+	s.met.with(&s.mu, func(m *metricsState) { m.forced++ })
+	s.emitApp(SevInfo, "reconnect requested by user")
+	s.failures = 0
+	if s.phase == phBackoff {
+		s.startAttempt(CauseForced)
+		return
+	}
+	if s.link != nil {
+		if s.phase >= phHandshake {
+			s.killLink()
+		} else {
+			_ = s.link.send(LinkDrop{A: s.attempt})
+		}
+	}
+	s.lose(CauseForced, "reconnect forced by user", time.Time{})
+	s.startAttempt(CauseForced)
+}
+
+// shutdown stops everything Run started and waits for the link processes.
+func (s *Supervisor) shutdown() {
+	if s.phase == phUp {
+		now := s.cfg.Now()
+		s.met.with(&s.mu, func(m *metricsState) { m.lost(now, CauseShutdown, 0) })
+	}
+	s.endSession(ErrStopped)
+	s.phase = phStopped
+	s.setState(StateStopped, CauseShutdown, "")
+	s.killLink()
+	for p := range s.links {
+		p.terminate()
+	}
+	// Reap every link (Run's context is already cancelled, so their
+	// goroutines no longer wait for us to read).
+	deadline := time.After(10 * time.Second)
+	for p := range s.links {
+		select {
+		case <-p.done:
+			delete(s.links, p)
+		case <-deadline:
+			s.cfg.Logger.Error("link not reaped", "pid", p.pid())
+		}
+	}
+	s.subs.closeAll()
+}

@@ -1,0 +1,236 @@
+package conn
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/ibwatch/ibwatch/conn/twsim"
+)
+
+// linkBin is the ibwatch binary built once for the package's tests. The
+// supervisor runs it as its link process ("ibwatch link"), exactly as in
+// production. It is built without -race: the ibapi library races inside
+// itself, and that code runs only in the child.
+var linkBin string
+
+func TestMain(m *testing.M) {
+	os.Exit(testMain(m))
+}
+
+func testMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "ibwatch-conn-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	linkBin = filepath.Join(dir, "ibwatch")
+	cmd := exec.Command("go", "build", "-o", linkBin, "github.com/ibwatch/ibwatch")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the link binary: %v\n%s", err, out)
+		return 1
+	}
+	code := m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			return 1
+		}
+	}
+	return code
+}
+
+// harness runs a simulator and a supervisor pointed at it, and records
+// every event the supervisor publishes.
+type harness struct {
+	t    testing.TB
+	sim  *twsim.Server
+	sup  *Supervisor
+	stop context.CancelFunc
+	done chan error
+
+	closeOnce sync.Once
+
+	mu     sync.Mutex
+	evs    []Event
+	closed bool
+	notify chan struct{}
+}
+
+// fastConfig has short intervals so fault tests run in seconds.
+func fastConfig(port int) Config {
+	return Config{
+		Host: "127.0.0.1", Port: port, ClientIDs: []int64{11, 12, 13},
+		Heartbeat: 200 * time.Millisecond, HeartbeatTimeout: 400 * time.Millisecond,
+		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: time.Second,
+		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
+		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
+		LinkCommand:      []string{linkBin, "link"},
+		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
+		SilentAfter: time.Hour,
+	}
+}
+
+func newSim(t testing.TB, cfg twsim.Config) *twsim.Server {
+	t.Helper()
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:0"
+	}
+	if cfg.DupIDCloseDelay == 0 {
+		cfg.DupIDCloseDelay = 50 * time.Millisecond
+	}
+	sim := twsim.New(cfg)
+	if err := sim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	return sim
+}
+
+func newHarness(t testing.TB, sim *twsim.Server, mod func(*Config)) *harness {
+	t.Helper()
+	cfg := fastConfig(sim.Port())
+	cfg.LinkStderr = testLogWriter{t}
+	if mod != nil {
+		mod(&cfg)
+	}
+	sup, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &harness{t: t, sim: sim, sup: sup, stop: cancel, done: make(chan error, 1), notify: make(chan struct{}, 1)}
+	go func() { h.done <- sup.Run(ctx) }()
+	go h.collect()
+	t.Cleanup(h.close)
+	return h
+}
+
+func (h *harness) collect() {
+	for ev := range h.sup.Events() {
+		h.mu.Lock()
+		h.evs = append(h.evs, ev)
+		h.mu.Unlock()
+		select {
+		case h.notify <- struct{}{}:
+		default:
+		}
+	}
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	select {
+	case h.notify <- struct{}{}:
+	default:
+	}
+}
+
+// close stops the supervisor and checks that it stopped cleanly.
+func (h *harness) close() { h.closeOnce.Do(h.doClose) }
+
+func (h *harness) doClose() {
+	h.stop()
+	select {
+	case err := <-h.done:
+		if err != nil {
+			h.t.Errorf("Run: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		h.t.Fatal("supervisor did not stop within 15 s")
+	}
+	h.waitFor("event stream closed", 5*time.Second, func([]Event) bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return h.closed
+	})
+}
+
+// events returns a copy of everything seen so far.
+func (h *harness) events() []Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]Event(nil), h.evs...)
+}
+
+// mark returns the number of events seen so far, for "after" waits.
+func (h *harness) mark() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.evs)
+}
+
+// waitFor waits until cond holds for the events seen so far.
+func (h *harness) waitFor(what string, timeout time.Duration, cond func([]Event) bool) []Event {
+	h.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		evs := h.events()
+		if cond(evs) {
+			return evs
+		}
+		select {
+		case <-h.notify:
+		case <-deadline.C:
+			h.t.Fatalf("timed out after %v waiting for %s; events:\n%s", timeout, what, dump(evs))
+			return nil
+		}
+	}
+}
+
+// waitState waits for a transition into state after event index from and
+// returns it.
+func (h *harness) waitState(from int, state State, timeout time.Duration) Event {
+	h.t.Helper()
+	var got Event
+	h.waitFor("state "+state.String(), timeout, func(evs []Event) bool {
+		for _, ev := range evs[min(from, len(evs)):] {
+			if ev.Kind == KindState && ev.State == state {
+				got = ev
+				return true
+			}
+		}
+		return false
+	})
+	return got
+}
+
+// states returns the state transitions after index from, as "state/cause".
+func states(evs []Event, from int) []string {
+	var out []string
+	for _, ev := range evs[min(from, len(evs)):] {
+		if ev.Kind == KindState {
+			out = append(out, ev.State.String()+"/"+ev.Cause.String())
+		}
+	}
+	return out
+}
+
+func dump(evs []Event) string {
+	var b strings.Builder
+	for _, ev := range evs {
+		fmt.Fprintf(&b, "  %s %-9s %-10s %-22s code=%d %s\n", ev.Time.Format("15:04:05.000"), ev.Kind, ev.State, ev.Cause, ev.Code, ev.Message)
+	}
+	return b.String()
+}
+
+// testLogWriter sends the link's stderr to the test log.
+type testLogWriter struct{ t testing.TB }
+
+func (w testLogWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(b), "\n"))
+	return len(b), nil
+}
+
+var _ io.Writer = testLogWriter{}

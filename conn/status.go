@@ -1,0 +1,260 @@
+package conn
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+func (s *Supervisor) setState(to State, cause Cause, detail string) {
+	s.setStateLatency(to, cause, detail, 0)
+}
+
+func (s *Supervisor) setStateDetail(to State, cause Cause, detail string) {
+	s.setStateLatency(to, cause, detail, 0)
+}
+
+// setStateLatency changes state (same-state changes are not emitted, except
+// Backoff→Backoff with a new retry time, which users need to see) and
+// publishes the transition with its cause.
+func (s *Supervisor) setStateLatency(to State, cause Cause, detail string, lat time.Duration) {
+	if s.state == StateStopped {
+		return
+	}
+	now := s.cfg.Now()
+	from := s.state
+	if from == to && to != StateBackoff && s.cause == cause {
+		return
+	}
+	if from != to {
+		s.met.with(&s.mu, func(m *metricsState) { m.stateChange(now, from, to) })
+		s.since = now
+	}
+	s.state, s.cause = to, cause
+	msg := detail
+	if msg == "" {
+		msg = cause.Text()
+	}
+	sev := SevInfo
+	switch to {
+	case StateBackoff:
+		sev = SevConnectivity
+		if cause == CauseForced {
+			sev = SevInfo
+		}
+	case StateDegraded:
+		sev = SevConnectivity
+	case StateConnected:
+		if from == StateDegraded || from == StateBackoff || from == StateConnecting && s.met.snapshotConnects(&s.mu) > 1 {
+			sev = SevInfo
+		}
+	}
+	ev := Event{Kind: KindState, Prev: from, Cause: cause, Message: msg, Severity: sev,
+		Latency: lat, Attempt: s.attempt}
+	if to == StateBackoff {
+		ev.NextRetry = s.retryAt
+	}
+	if s.windowLabel != "" && to != StateConnected {
+		ev.Window = s.windowLabel
+	}
+	if cause != CauseNone && cause != CauseReady && cause != CauseStart && cause != CauseRetry {
+		ev.Explain = cause.Text()
+		if ev.Explain == msg {
+			ev.Explain = ""
+		}
+	}
+	s.publishStatus()
+	s.emit(ev)
+	s.cfg.Logger.Info("state", "from", from, "to", to, "cause", cause, "detail", detail)
+}
+
+// emit stamps ev with the current state and publishes it.
+func (s *Supervisor) emit(ev Event) {
+	if ev.Time.IsZero() {
+		ev.Time = s.cfg.Now()
+	}
+	ev.State = s.state
+	ev.Epoch = s.epoch
+	ev.Addr = s.addr()
+	ev.ClientID = s.clientID()
+	if ev.Attempt == 0 {
+		ev.Attempt = s.attempt
+	}
+	s.met.with(&s.mu, func(m *metricsState) { m.event(ev) })
+	if ev.Kind == KindState {
+		// State changes must arrive: wait briefly for room, then drop and count.
+		select {
+		case s.pubQ <- ev:
+			return
+		default:
+		}
+		t := time.NewTimer(250 * time.Millisecond)
+		defer t.Stop()
+		select {
+		case s.pubQ <- ev:
+		case <-t.C:
+			s.met.with(&s.mu, func(m *metricsState) { m.dropped++ })
+			s.cfg.Logger.Error("state event dropped", "state", ev.State)
+		}
+		return
+	}
+	select {
+	case s.pubQ <- ev:
+	default:
+		s.met.with(&s.mu, func(m *metricsState) { m.dropped++ })
+	}
+}
+
+func (s *Supervisor) emitApp(sev Severity, msg string) {
+	s.emit(Event{Kind: KindApp, Severity: sev, Message: msg})
+}
+
+func (s *Supervisor) emitData(msg string) {
+	if s.subs.count() == 0 {
+		return
+	}
+	s.emit(Event{Kind: KindData, Severity: SevInfo, Message: msg})
+}
+
+// publishStatus copies the supervisor's view into the snapshot.
+func (s *Supervisor) publishStatus() {
+	farms := make([]Farm, 0, len(s.farms))
+	for _, f := range s.farms {
+		farms = append(farms, f)
+	}
+	slices.SortFunc(farms, func(a, b Farm) int { return strings.Compare(a.Kind+a.Name, b.Kind+b.Name) })
+	now := s.cfg.Now()
+	st := Status{
+		State: s.state, Since: s.since, Cause: s.cause, Epoch: s.epoch,
+		Addr: s.addr(), ClientID: s.clientID(), Attempt: s.attempt,
+		ServerVersion: s.serverVersion, ConnTime: s.connTime,
+		Accounts: append([]string(nil), s.accounts...), Farms: farms,
+		Window:      s.windowLabel,
+		NextRestart: s.cfg.Schedule.NextRestart(now),
+		NextRelogin: s.cfg.Schedule.NextRelogin(now),
+	}
+	if s.state == StateBackoff {
+		st.NextRetry = s.retryAt
+	}
+	s.mu.Lock()
+	s.snap = st
+	s.mu.Unlock()
+}
+
+// noteOutage labels an outage that starts inside an expected maintenance
+// window, and arms its end so an outage outliving it is escalated.
+func (s *Supervisor) noteOutage(now time.Time, wasUp bool) {
+	if !s.cfg.Schedule.Enabled() || (!wasUp && s.windowLabel != "") {
+		return
+	}
+	label, end := s.cfg.Schedule.Window(now)
+	if label == "" {
+		return
+	}
+	s.windowLabel, s.windowEnd, s.escalated = label, end, false
+	s.emit(Event{Kind: KindApp, Severity: SevInfo, Window: label,
+		Message: fmt.Sprintf("outage inside the expected %s window (until %s)", label, end.Format("15:04"))})
+}
+
+// onWindowEnd escalates an outage that outlived its maintenance window.
+func (s *Supervisor) onWindowEnd() {
+	if s.phase == phUp || s.escalated || s.windowLabel == "" {
+		s.windowLabel = ""
+		return
+	}
+	s.escalated = true
+	msg := "TWS did not come back after its daily restart: is it stuck on a dialog, or did the restart fail?"
+	if s.windowLabel == WindowWeeklyRelogin {
+		msg = "TWS still down after the weekly session reset: it is probably waiting for you to log in (2FA)"
+	}
+	s.emit(Event{Kind: KindApp, Severity: SevError, Window: s.windowLabel, Message: msg})
+	s.windowLabel = ""
+	s.publishStatus()
+}
+
+// logTWS publishes a TWS message with its catalogue explanation.
+func (s *Supervisor) logTWS(reqID, code int64, text string, now time.Time) {
+	info := LookupCode(code)
+	s.emit(Event{Time: now, Kind: KindTWS, Code: code, ReqID: reqID, Severity: info.Severity,
+		Message: Sanitize(text), Explain: info.Line()})
+}
+
+// onTWSError handles an Error callback: connection-level codes drive the
+// state machine, request-level codes go to the request's owner, and every
+// one is logged.
+func (s *Supervisor) onTWSError(e *LinkTWSError, now time.Time) {
+	if e.Code == 504 && s.phase != phUp {
+		return // "not connected" noise from a dying client
+	}
+	if kind, status, ok := farmFromCode(e.Code); ok {
+		s.onFarm(kind, farmName(e.Msg), status, now) // status first, so the event never runs ahead of it
+		s.logTWS(e.R, e.Code, e.Msg, now)
+		return
+	}
+	s.logTWS(e.R, e.Code, e.Msg, now)
+	switch e.Code {
+	case 1100:
+		s.ibDown = true
+		if s.phase == phUp {
+			s.subs.markStale(now)
+			s.setState(StateDegraded, CauseIBLinkLost, "")
+		}
+	case 2110:
+		if s.phase == phUp || s.phase == phFirstHB {
+			s.degradedOnConnect = true
+			if s.phase == phUp {
+				s.setState(StateDegraded, CauseTWSNotLinked, "")
+			}
+		}
+	case 1101, 1102:
+		s.ibDown = false
+		if s.phase == phUp {
+			s.degradedOnConnect = false
+			s.setState(StateConnected, CauseIBRestored, Sanitize(e.Msg))
+			if e.Code == 1101 {
+				s.resubscribe(now, "IB link restored, data lost (1101)")
+			} else {
+				s.subs.unstaleAll()
+			}
+		}
+	default:
+		if e.R > 0 {
+			s.onRequestError(e, now)
+		}
+	}
+}
+
+// farmName extracts the farm from "Market data farm connection is OK:usfarm"
+// or "…available upon demand.ushmds".
+func farmName(msg string) string {
+	msg = Sanitize(msg)
+	if i := strings.LastIndex(msg, ":"); i >= 0 && i+1 < len(msg) {
+		return strings.TrimSpace(msg[i+1:])
+	}
+	if i := strings.Index(msg, "demand."); i >= 0 && i+7 < len(msg) {
+		return strings.TrimSpace(msg[i+7:])
+	}
+	return "?"
+}
+
+// onFarm records a farm status and re-requests market data after a market
+// data farm comes back.
+func (s *Supervisor) onFarm(kind, name, status string, now time.Time) {
+	key := kind + "/" + name
+	prev, had := s.farms[key]
+	if had && prev.Status == status {
+		return
+	}
+	s.farms[key] = Farm{Name: name, Kind: kind, Status: status, Since: now}
+	if status == FarmBroken && !s.ibDown {
+		s.farmBlip[key] = true
+	}
+	s.publishStatus()
+	// A farm that broke on its own (not as part of a 1100 outage, whose
+	// 1101/1102 says what to redo) drops its lines: re-request them.
+	if kind == FarmMarket && status == FarmOK && s.farmBlip[key] && s.phase == phUp {
+		delete(s.farmBlip, key)
+		s.resubscribe(now, "market data farm "+name+" is back")
+	}
+}
