@@ -80,11 +80,14 @@ func (c Config) Defaults() Config {
 	setDur(&c.LinkHelloTimeout, 10*time.Second)
 	setDur(&c.LinkPingInterval, 10*time.Second)
 	setDur(&c.LinkPingTimeout, 3*time.Second)
+	// TWS counts messages in any one-second window; a token bucket lets
+	// rate + burst through in one, so keep the sum below 50 with room for
+	// jitter between here and the socket.
 	if c.RequestRate == 0 {
-		c.RequestRate = 45
+		c.RequestRate = 42
 	}
 	if c.RequestBurst == 0 {
-		c.RequestBurst = 10
+		c.RequestBurst = 4
 	}
 	if c.MaxLines == 0 {
 		c.MaxLines = 95
@@ -141,8 +144,8 @@ func (c Config) Validate() error {
 	if c.BackoffFactor != 0 && c.BackoffFactor < 1 {
 		errs = append(errs, fmt.Errorf("backoff factor %v: must be ≥ 1", c.BackoffFactor))
 	}
-	if c.RequestRate < 0 || c.RequestRate > 50 {
-		errs = append(errs, fmt.Errorf("request rate %v: must be 1–50 per second (TWS ends sessions above 50)", c.RequestRate))
+	if c.RequestRate < 0 || c.RequestRate+float64(c.RequestBurst) > 50 {
+		errs = append(errs, fmt.Errorf("request rate %v + burst %d: must stay at or under 50 per second (TWS ends sessions above 50)", c.RequestRate, c.RequestBurst))
 	}
 	if c.MaxLines < 0 {
 		errs = append(errs, fmt.Errorf("max lines %d: must be positive", c.MaxLines))

@@ -1,0 +1,119 @@
+package link
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/scmhub/ibapi"
+
+	"github.com/ibwatch/ibwatch/conn"
+)
+
+// Requests reach the EClient only through the attempt's sender goroutine:
+// Req* calls block forever once TWS stops reading, and the command loop must
+// stay free to answer pings and drops. ibwatch is read-only by construction:
+// nothing in this package calls an order method of the EClient.
+
+// request queues a data request for its attempt's sender. Requests for a
+// stale, closed or not yet ready attempt are ignored (the parent only sends
+// them after LinkReady; a late one after a close is normal).
+func (l *link) request(msg conn.LinkMsg) {
+	var a uint64
+	var call func(*ibapi.EClient)
+	switch m := msg.(type) {
+	case *conn.LinkReqCurrentTime:
+		a = m.A
+		call = func(ec *ibapi.EClient) { ec.ReqCurrentTime() }
+	case *conn.LinkReqMktData:
+		a = m.A
+		c := toIBContract(m.Contract)
+		r, gen, snap := m.R, noNUL(m.Generic), m.Snapshot
+		call = func(ec *ibapi.EClient) { ec.ReqMktData(r, c, gen, snap, false, nil) }
+	case *conn.LinkCancelMktData:
+		a = m.A
+		r := m.R
+		call = func(ec *ibapi.EClient) { ec.CancelMktData(r) }
+	case *conn.LinkReqMktDataType:
+		a = m.A
+		t := int64(m.Type)
+		call = func(ec *ibapi.EClient) { ec.ReqMarketDataType(t) }
+	case *conn.LinkReqContractDetails:
+		a = m.A
+		c := toIBContract(m.Contract)
+		r := m.R
+		call = func(ec *ibapi.EClient) { ec.ReqContractDetails(r, c) }
+	case *conn.LinkReqSecDefOptParams:
+		a = m.A
+		r, sym, exch, st, con := m.R, noNUL(m.Symbol), noNUL(m.FutFopExch), noNUL(m.SecType), m.UnderConID
+		call = func(ec *ibapi.EClient) { ec.ReqSecDefOptParams(r, sym, exch, st, con) }
+	case *conn.LinkReqMatchingSymbols:
+		a = m.A
+		r, pat := m.R, noNUL(m.Pattern)
+		call = func(ec *ibapi.EClient) { ec.ReqMatchingSymbols(r, pat) }
+	default:
+		// A report type sent as a command: the parent is confused.
+		l.fatal(ExitBadCommand, fmt.Sprintf("unexpected command %T", msg))
+		return
+	}
+	att := l.current(a)
+	if att == nil || !att.ready.Load() {
+		return
+	}
+	select {
+	case att.sendq <- call:
+	default:
+		l.fatal(ExitFatal, "send queue full: TWS stopped reading")
+	}
+}
+
+// sender makes the attempt's library calls in order, after Connect has
+// returned. It ends when the attempt closes; a call stuck inside the library
+// stays stuck until the process is replaced.
+func (a *attempt) sender(ec *ibapi.EClient, connected <-chan struct{}) {
+	defer a.l.recoverGoroutine("sender")
+	select {
+	case <-connected:
+	case <-a.ctx.Done():
+		return
+	}
+	for {
+		select {
+		case call := <-a.sendq:
+			if a.isClosed() {
+				return
+			}
+			call(ec)
+		case <-a.ctx.Done():
+			return
+		}
+	}
+}
+
+// toIBContract converts our contract for a request. Strike 0 means unset and
+// goes out as an empty field. NUL bytes would break TWS's framing, so they
+// are removed from every string.
+func toIBContract(c conn.Contract) *ibapi.Contract {
+	ic := ibapi.NewContract() // Strike = UNSET_FLOAT
+	ic.ConID = c.ConID
+	ic.Symbol = noNUL(c.Symbol)
+	ic.SecType = noNUL(c.SecType)
+	ic.LastTradeDateOrContractMonth = noNUL(c.Expiry)
+	if c.Strike != 0 {
+		ic.Strike = c.Strike
+	}
+	ic.Right = noNUL(c.Right)
+	ic.Multiplier = noNUL(c.Multiplier)
+	ic.Exchange = noNUL(c.Exchange)
+	ic.PrimaryExchange = noNUL(c.PrimaryExch)
+	ic.Currency = noNUL(c.Currency)
+	ic.LocalSymbol = noNUL(c.LocalSymbol)
+	ic.TradingClass = noNUL(c.TradingClass)
+	return ic
+}
+
+func noNUL(s string) string {
+	if strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "")
+}

@@ -1,0 +1,205 @@
+package link
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/scmhub/ibapi"
+
+	"github.com/ibwatch/ibwatch/conn"
+)
+
+// wrapper receives the callbacks of one attempt's EClient. It embeds the
+// library's default Wrapper (whose methods only log, at levels our logger
+// drops) and overrides what ibwatch uses.
+//
+// Callbacks run on several library goroutines (decoder, Connect caller,
+// Req* callers, watcher). Every body recovers (a panic here would otherwise
+// kill the process without a word), copies the data into a report and
+// queues it: nothing blocks the decoder for long. Reports for a closed
+// attempt are dropped by emit, so the library's 502/504/520 noise after a
+// teardown never reaches the parent.
+type wrapper struct {
+	ibapi.Wrapper
+	a *attempt
+}
+
+var _ ibapi.EWrapper = (*wrapper)(nil)
+
+func (w *wrapper) guard(name string) {
+	if r := recover(); r != nil {
+		w.a.l.fatal(ExitFatal, fmt.Sprintf("panic in %s callback: %v", name, r))
+	}
+}
+
+// NextValidID is the ready signal: the API session is up.
+func (w *wrapper) NextValidID(reqID int64) {
+	defer w.guard("NextValidID")
+	if w.a.ready.CompareAndSwap(false, true) {
+		w.a.emit(conn.LinkReady{A: w.a.id, NextValidID: reqID})
+	}
+}
+
+// ManagedAccounts forwards the account list, without empty entries.
+func (w *wrapper) ManagedAccounts(accountsList []string) {
+	defer w.guard("ManagedAccounts")
+	accts := make([]string, 0, len(accountsList))
+	for _, s := range accountsList {
+		if s = strings.TrimSpace(s); s != "" {
+			accts = append(accts, s)
+		}
+	}
+	w.a.emit(conn.LinkAccounts{A: w.a.id, Accounts: accts})
+}
+
+// Error forwards TWS's codes and the library's own.
+func (w *wrapper) Error(reqID ibapi.TickerID, errTime int64, errCode int64, errString string, advancedOrderRejectJson string) {
+	defer w.guard("Error")
+	w.a.emit(conn.LinkTWSError{A: w.a.id, R: reqID, Code: errCode, Msg: errString, TimeMs: errTime, Advanced: advancedOrderRejectJson})
+}
+
+// CurrentTime answers the heartbeat.
+func (w *wrapper) CurrentTime(t int64) {
+	defer w.guard("CurrentTime")
+	w.a.emit(conn.LinkCurrentTime{A: w.a.id, Unix: t})
+}
+
+// TickPrice forwards a price; unset or non-finite prices are skipped.
+func (w *wrapper) TickPrice(reqID ibapi.TickerID, tickType ibapi.TickType, price float64, attrib ibapi.TickAttrib) {
+	defer w.guard("TickPrice")
+	if !usable(price) {
+		return
+	}
+	attr := 0
+	if attrib.CanAutoExecute {
+		attr |= 1
+	}
+	if attrib.PastLimit {
+		attr |= 2
+	}
+	if attrib.PreOpen {
+		attr |= 4
+	}
+	w.a.emit(conn.LinkTickPrice{A: w.a.id, R: reqID, Tick: int(tickType), Price: price, Attr: attr})
+}
+
+// TickSize forwards a size as float64; unset sizes are skipped.
+func (w *wrapper) TickSize(reqID ibapi.TickerID, tickType ibapi.TickType, size ibapi.Decimal) {
+	defer w.guard("TickSize")
+	if size == ibapi.UNSET_DECIMAL {
+		return
+	}
+	f := size.Float()
+	if !usable(f) {
+		return
+	}
+	w.a.emit(conn.LinkTickSize{A: w.a.id, R: reqID, Tick: int(tickType), Size: f})
+}
+
+// TickOptionComputation forwards greeks; "not computed" values become nil.
+func (w *wrapper) TickOptionComputation(reqID ibapi.TickerID, tickType ibapi.TickType, tickAttrib int64, impliedVol, delta, optPrice, pvDividend, gamma, vega, theta, undPrice float64) {
+	defer w.guard("TickOptionComputation")
+	w.a.emit(conn.LinkTickOption{
+		A: w.a.id, R: reqID, Tick: int(tickType), Attr: int(tickAttrib),
+		IV: opt(impliedVol), Delta: opt(delta), OptPrice: opt(optPrice), PvDiv: opt(pvDividend),
+		Gamma: opt(gamma), Vega: opt(vega), Theta: opt(theta), UndPrice: opt(undPrice),
+	})
+}
+
+// TickGeneric forwards a generic tick (e.g. implied volatility 24).
+func (w *wrapper) TickGeneric(reqID ibapi.TickerID, tickType ibapi.TickType, value float64) {
+	defer w.guard("TickGeneric")
+	if !usable(value) {
+		return
+	}
+	w.a.emit(conn.LinkTickGeneric{A: w.a.id, R: reqID, Tick: int(tickType), Value: value})
+}
+
+// TickString forwards a string tick (e.g. last timestamp 45).
+func (w *wrapper) TickString(reqID ibapi.TickerID, tickType ibapi.TickType, value string) {
+	defer w.guard("TickString")
+	w.a.emit(conn.LinkTickString{A: w.a.id, R: reqID, Tick: int(tickType), Value: value})
+}
+
+// TickReqParams forwards the minimum tick and BBO exchange of a subscription.
+func (w *wrapper) TickReqParams(tickerID ibapi.TickerID, minTick float64, bboExchange string, snapshotPermissions int64) {
+	defer w.guard("TickReqParams")
+	w.a.emit(conn.LinkTickReqParams{A: w.a.id, R: tickerID, MinTick: finite(minTick), BBOExchange: bboExchange, Permissions: snapshotPermissions})
+}
+
+// MarketDataType forwards the data mode TWS uses for one subscription.
+func (w *wrapper) MarketDataType(reqID int64, marketDataType int64) {
+	defer w.guard("MarketDataType")
+	w.a.emit(conn.LinkMktDataType{A: w.a.id, R: reqID, Type: conn.MarketDataType(marketDataType)})
+}
+
+// TickSnapshotEnd ends a snapshot request.
+func (w *wrapper) TickSnapshotEnd(reqID int64) {
+	defer w.guard("TickSnapshotEnd")
+	w.a.emit(conn.LinkSnapshotEnd{A: w.a.id, R: reqID})
+}
+
+// ContractDetails forwards one contract row.
+func (w *wrapper) ContractDetails(reqID int64, cd *ibapi.ContractDetails) {
+	defer w.guard("ContractDetails")
+	if cd == nil { // possible in protobuf mode
+		return
+	}
+	w.a.emit(conn.LinkContractDetails{A: w.a.id, R: reqID, Details: fromIBDetails(cd, w.a.version)})
+}
+
+// ContractDetailsEnd ends a contract details request.
+func (w *wrapper) ContractDetailsEnd(reqID int64) {
+	defer w.guard("ContractDetailsEnd")
+	w.a.emit(conn.LinkContractDetailsEnd{A: w.a.id, R: reqID})
+}
+
+// SecurityDefinitionOptionParameter forwards one option-chain row.
+func (w *wrapper) SecurityDefinitionOptionParameter(reqID int64, exchange string, underlyingConID int64, tradingClass string, multiplier string, expirations []string, strikes []float64) {
+	defer w.guard("SecurityDefinitionOptionParameter")
+	p := conn.OptionParams{
+		Exchange: exchange, UnderConID: underlyingConID, TradingClass: tradingClass, Multiplier: multiplier,
+		Expirations: append([]string{}, expirations...),
+		Strikes:     make([]float64, 0, len(strikes)),
+	}
+	for _, s := range strikes {
+		if usable(s) {
+			p.Strikes = append(p.Strikes, s)
+		}
+	}
+	w.a.emit(conn.LinkSecDefOptParams{A: w.a.id, R: reqID, Params: p})
+}
+
+// SecurityDefinitionOptionParameterEnd ends an option-chain request.
+func (w *wrapper) SecurityDefinitionOptionParameterEnd(reqID int64) {
+	defer w.guard("SecurityDefinitionOptionParameterEnd")
+	w.a.emit(conn.LinkSecDefOptParamsEnd{A: w.a.id, R: reqID})
+}
+
+// SymbolSamples forwards a symbol search answer.
+func (w *wrapper) SymbolSamples(reqID int64, contractDescriptions []ibapi.ContractDescription) {
+	defer w.guard("SymbolSamples")
+	out := make([]conn.SymbolSample, 0, len(contractDescriptions))
+	for _, d := range contractDescriptions {
+		out = append(out, conn.SymbolSample{
+			ConID: d.Contract.ConID, Symbol: d.Contract.Symbol, SecType: d.Contract.SecType,
+			PrimaryExch: d.Contract.PrimaryExchange, Currency: d.Contract.Currency,
+			Derivatives: append([]string(nil), d.DerivativeSecTypes...),
+			Description: d.Contract.Description,
+		})
+	}
+	w.a.emit(conn.LinkSymbolSamples{A: w.a.id, R: reqID, Samples: out})
+}
+
+// ConnectionClosed is informational: the relay has normally reported the
+// close already (it sees TWS's EOF first, or caused the close itself). If it
+// has not, the library closed on its own and that is the report.
+func (w *wrapper) ConnectionClosed() {
+	defer w.guard("ConnectionClosed")
+	if !w.a.isClosed() {
+		w.a.finish(conn.LinkClosed{Cause: conn.LinkCauseLibrary, Detail: "client library closed the connection"})
+	}
+}
+
+// ConnectAck needs no report: LinkHandshake and LinkReady bracket it.
+func (w *wrapper) ConnectAck() {}

@@ -1,0 +1,242 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/theme"
+)
+
+// stateGlyph is the one-cell glyph for a state. Every state also has a word
+// (State.String), so meaning never rests on colour.
+func stateGlyph(s conn.State) string {
+	switch s {
+	case conn.StateConnected:
+		return "●"
+	case conn.StateDegraded:
+		return "◐"
+	case conn.StateBackoff:
+		return "○"
+	case conn.StateConnecting:
+		return "…"
+	case conn.StateStopped:
+		return "■"
+	default:
+		return "◌"
+	}
+}
+
+// stateLabel is glyph and word, e.g. "● connected".
+func stateLabel(s conn.State) string { return stateGlyph(s) + " " + s.String() }
+
+// stateStyle picks the foreground that goes with a state.
+func stateStyle(st *theme.Styles, s conn.State) lipgloss.Style {
+	switch s {
+	case conn.StateConnected:
+		return st.OK
+	case conn.StateDegraded:
+		return st.Warning
+	case conn.StateBackoff:
+		return st.Error
+	case conn.StateConnecting:
+		return st.Info
+	default:
+		return st.Muted
+	}
+}
+
+// stateBadge is the big state block: glyph and upper-case word.
+func stateBadge(st *theme.Styles, s conn.State) string {
+	var b lipgloss.Style
+	switch s {
+	case conn.StateConnected:
+		b = st.Badge.Connected
+	case conn.StateDegraded:
+		b = st.Badge.Degraded
+	case conn.StateBackoff:
+		b = st.Badge.Down
+	case conn.StateConnecting:
+		b = st.Badge.Connecting
+	case conn.StateStopped:
+		b = st.Badge.Stopped
+	default:
+		b = st.Badge.Idle
+	}
+	return b.Render(stateGlyph(s) + " " + strings.ToUpper(s.String()))
+}
+
+// sevGlyph and sevWord give a severity its glyph and a fixed-width word.
+func sevGlyph(s conn.Severity) string {
+	switch s {
+	case conn.SevWarning:
+		return "▲"
+	case conn.SevError:
+		return "✗"
+	case conn.SevConnectivity:
+		return "◆"
+	default:
+		return "·"
+	}
+}
+
+func sevWord(s conn.Severity) string {
+	switch s {
+	case conn.SevWarning:
+		return "warn"
+	case conn.SevError:
+		return "error"
+	case conn.SevConnectivity:
+		return "conn"
+	default:
+		return "info"
+	}
+}
+
+func sevStyle(st *theme.Styles, s conn.Severity) lipgloss.Style {
+	switch s {
+	case conn.SevWarning:
+		return st.Log.Warning
+	case conn.SevError:
+		return st.Log.Error
+	case conn.SevConnectivity:
+		return st.Log.Connectivity
+	default:
+		return st.Log.Info
+	}
+}
+
+// fmtDur formats a duration for humans at a glance: 850µs, 3.1ms, 412ms,
+// 4.2s, 1m05s, 6h12m, 2d03h.
+func fmtDur(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d == 0:
+		return "0s"
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d/time.Microsecond)
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d/time.Millisecond)
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", d/time.Second)
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", d/time.Minute, (d%time.Minute)/time.Second)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", d/time.Hour, (d%time.Hour)/time.Minute)
+	default:
+		return fmt.Sprintf("%dd%02dh", d/(24*time.Hour), (d%(24*time.Hour))/time.Hour)
+	}
+}
+
+// fmtAge formats how long something has lasted, in whole seconds so the
+// header does not flicker with milliseconds.
+func fmtAge(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", max(0, d/time.Second))
+	}
+	return fmtDur(d.Truncate(time.Second))
+}
+
+// wrapWords wraps plain text at spaces into lines of at most w cells; a
+// word longer than w is cut.
+func wrapWords(s string, w int) []string {
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = word
+		case ansi.StringWidth(line)+1+ansi.StringWidth(word) <= w:
+			line += " " + word
+		default:
+			out = append(out, truncate(line, w))
+			line = word
+		}
+	}
+	return append(out, truncate(line, w))
+}
+
+// fmtClock formats a time of day; times not on now's day get a weekday.
+func fmtClock(t, now time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.Local()
+	n := now.Local()
+	if t.Year() == n.Year() && t.YearDay() == n.YearDay() {
+		return t.Format("15:04:05")
+	}
+	return t.Format("Mon 15:04")
+}
+
+// fmtPct formats a 0..1 ratio as a percentage, keeping "100%" for exactly 1.
+func fmtPct(r float64) string {
+	switch {
+	case r >= 1:
+		return "100%"
+	case r <= 0:
+		return "0%"
+	case r > 0.999:
+		return fmt.Sprintf("%.2f%%", r*100)
+	default:
+		return fmt.Sprintf("%.1f%%", r*100)
+	}
+}
+
+// fit truncates s (which may hold ANSI styles) to w cells and pads it with
+// spaces to exactly w cells.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	if sw < w {
+		s += strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// truncate shortens s to at most w cells, with an ellipsis.
+func truncate(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// sanitize makes untrusted text (from TWS) safe for one terminal line:
+// control characters and escape sequences become spaces.
+func sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+}

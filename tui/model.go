@@ -1,0 +1,245 @@
+// Package tui is ibwatch's dashboard: Bubble Tea models, messages, keymaps
+// and commands. It reads the connection supervisor through the small
+// Supervisor interface and draws with the styles of package theme.
+//
+// Data flow: one Cmd waits for one supervisor event and returns it as a
+// message; Update handles it and re-arms the Cmd. Status and Metrics are
+// read by a Cmd once a second. Update and View do no I/O.
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/theme"
+)
+
+// Supervisor is what the dashboard needs from the connection supervisor;
+// *conn.Supervisor satisfies it. Events is read by one Cmd at a time; the
+// getters and ReconnectNow are called from Cmd goroutines and must be safe
+// for that (and must not block).
+type Supervisor interface {
+	// Events delivers every event; it is closed when the supervisor stops.
+	Events() <-chan conn.Event
+	// Metrics returns a snapshot of the counters.
+	Metrics() conn.Metrics
+	// Status returns the current connection status.
+	Status() conn.Status
+	// ReconnectNow asks for an immediate reconnect; it does not block.
+	ReconnectNow()
+}
+
+// Options configures the dashboard. Only Sup and Styles are required.
+type Options struct {
+	// Sup is the connection supervisor.
+	Sup Supervisor
+	// History is the journal of earlier sessions, oldest first. It fills
+	// the event log (dimmed, above a "previous session" marker) and the
+	// 24-hour timeline.
+	History []conn.Event
+	// Styles are the theme's styles (theme.New).
+	Styles *theme.Styles
+	// Bell rings BellFunc when the connection is lost and when it recovers.
+	Bell bool
+	// BellFunc writes "\a" to the terminal; main wires it. It is called
+	// from a Cmd goroutine.
+	BellFunc func()
+	// Now is the clock (nil: time.Now). Tests inject a fixed clock; it is
+	// called from Update and from Cmd goroutines.
+	Now func() time.Time
+	// LogPath is the log file, named in the full help.
+	LogPath string
+	// Chain is the option-chain pane; nil shows a placeholder.
+	Chain Pane
+	// Context ends the Cmds that wait (next event, next tick) when it is
+	// done, since Bubble Tea cannot cancel a running Cmd. Nil: Background.
+	Context context.Context
+}
+
+// focusID names the focusable panes, in tab order.
+type focusID int
+
+const (
+	focusStatus focusID = iota
+	focusLog
+	focusCounters
+	focusChain
+	focusCount
+)
+
+// String names the pane (for tests and debugging).
+func (f focusID) String() string {
+	return [...]string{"status", "log", "counters", "chain"}[f]
+}
+
+// noticeKind grades the message in the status line.
+type noticeKind int
+
+const (
+	noticeNone noticeKind = iota
+	noticeInfo
+	noticeError
+)
+
+// Model is the root model. It is a value (tea.Model); the panes it holds
+// are pointers changed only by Update on the Bubble Tea goroutine.
+type Model struct {
+	opts    Options
+	ctx     context.Context
+	clock   func() time.Time
+	st      *theme.Styles
+	keys    *globalKeys
+	help    help.Model
+	w, h    int
+	lay     layout
+	focus   focusID
+	panes   [focusCount]Pane
+	status  *statusPane
+	log     *logPane
+	counter *countersPane
+	tl      *timeline
+	tlStrip string
+	tlAxis  string
+
+	cv      connView
+	met     conn.Metrics
+	haveMet bool
+	now     time.Time
+	started time.Time
+
+	// titleCmd sets the terminal title: tea.SetWindowTitle. Tests replace
+	// it: Bubble Tea v1.3.10 writes the title outside its renderer lock,
+	// which the race detector flags under teatest's ANSI compressor.
+	titleCmd func(string) tea.Cmd
+
+	notice     string
+	noticeKind noticeKind
+	reconnWait bool // "reconnect requested…" shown until the next state event
+	lostRang   bool // the bell rang for a loss; ring again on recovery
+}
+
+// New builds the dashboard. Its Init starts the event wait and the clock.
+func New(opts Options) Model {
+	st := opts.Styles
+	if st == nil {
+		st = theme.New(theme.Options{NoColor: true})
+	}
+	clock := opts.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	keys := newGlobalKeys()
+	h := help.New()
+	h.Styles = st.Help
+	m := Model{
+		opts:     opts,
+		ctx:      ctx,
+		clock:    clock,
+		st:       st,
+		keys:     &keys,
+		help:     h,
+		status:   newStatusPane(st),
+		log:      newLogPane(st),
+		counter:  newCountersPane(st),
+		tl:       &timeline{},
+		focus:    focusLog,
+		titleCmd: tea.SetWindowTitle,
+	}
+	m.now = clock()
+	m.started = m.now
+	chain := opts.Chain
+	if chain == nil {
+		chain = NewChainPlaceholder(st)
+	}
+	m.panes = [focusCount]Pane{m.status, m.log, m.counter, chain}
+	m.loadHistory(opts.History)
+	m.panes[m.focus].Focus()
+	m.syncKeys()
+	m.refreshAll()
+	return m
+}
+
+// loadHistory puts earlier sessions into the log and the timeline, closed
+// by a marker so this session is clearly separate.
+func (m *Model) loadHistory(hist []conn.Event) {
+	if len(hist) == 0 {
+		return
+	}
+	for i := range hist {
+		m.tl.add(&hist[i])
+		if !logged(&hist[i]) {
+			continue
+		}
+		m.log.dayMarker(hist[i].Time, true)
+		m.log.push(logEntry{ev: hist[i], prev: true})
+	}
+	last := hist[len(hist)-1].Time
+	m.tl.endSession(last)
+	m.log.push(logEntry{marker: "previous session ↑ ended " + fmtClock(last, m.now) + " · this session ↓"})
+	m.log.lastDay = m.started.Local().Format("Mon 2 Jan 2006")
+	m.log.refresh()
+}
+
+// Init starts waiting for events, takes a first snapshot at once, sets the
+// window title, and starts each pane.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{
+		m.titleCmd(m.windowTitle()),
+		m.waitEvent(),
+		snapshotCmd(m.ctx, m.opts.Sup, m.clock, 0, true),
+	}
+	for _, p := range m.panes {
+		cmds = append(cmds, p.Init())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m Model) waitEvent() tea.Cmd {
+	if m.opts.Sup == nil {
+		return nil
+	}
+	return waitEventCmd(m.ctx, m.opts.Sup.Events())
+}
+
+func (m Model) windowTitle() string { return "ibwatch " + stateLabel(m.cv.state) }
+
+// syncKeys enables and disables bindings for the current focus and input
+// state, so help shows only what works now.
+func (m *Model) syncKeys() {
+	m.keys.setTyping(m.panes[m.focus].Typing(), m.focus == focusChain)
+}
+
+// setFocus moves focus to f.
+func (m *Model) setFocus(f focusID) {
+	m.panes[m.focus].Blur()
+	m.focus = (f + focusCount) % focusCount
+	m.panes[m.focus].Focus()
+	m.syncKeys()
+}
+
+// setNotice shows a message in the status line.
+func (m *Model) setNotice(kind noticeKind, text string) { m.notice, m.noticeKind = text, kind }
+
+// refreshAll re-renders every data-driven pane (after a snapshot).
+func (m *Model) refreshAll() {
+	m.refreshConn()
+	m.refreshTimeline()
+}
+
+// refreshConn re-renders the connection pane.
+func (m *Model) refreshConn() { m.status.set(m.cv, m.met, m.now) }
+
+// refreshTimeline re-renders the timeline and the counters, which show the
+// timeline's 24-hour availability.
+func (m *Model) refreshTimeline() {
+	m.tlStrip, m.tlAxis = m.tl.render(m.st, m.lay.tlWidth, m.now)
+	a, ok := m.tl.availability(m.now)
+	m.counter.set(m.met, m.haveMet, a, ok)
+}

@@ -1,0 +1,111 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ibwatch/ibwatch/theme"
+)
+
+// Pane is one focusable area of the dashboard (connection, events,
+// counters, chain). The root draws the frame around it, so View returns only
+// the inside, exactly the size last given to SetSize.
+//
+// Panes are pointers: SetSize, Focus and Blur change them in place, and
+// Update returns the (same or replaced) Pane like a tea.Model. Only the
+// Bubble Tea goroutine calls these methods.
+type Pane interface {
+	// Init returns the pane's first Cmd, if any.
+	Init() tea.Cmd
+	// Update handles a message routed to the pane: keys when it has focus,
+	// and any message type the pane owns.
+	Update(msg tea.Msg) (Pane, tea.Cmd)
+	// View renders the inside of the pane (no border).
+	View() string
+	// SetSize sets the inside size in cells.
+	SetSize(width, height int)
+	// Focus and Blur tell the pane whether it receives keys.
+	Focus()
+	Blur()
+	// Title is the pane's title for its frame, e.g. "Events · ≥warning".
+	Title() string
+	// Typing reports whether a text input in the pane owns the keyboard; the
+	// root then routes every key (but ctrl+c) to the pane.
+	Typing() bool
+	// KeyMap gives the pane's bindings for help (ShortHelp, FullHelp).
+	help.KeyMap
+}
+
+// frameSpec describes one framed box.
+type frameSpec struct {
+	title   string // shown top-left in the border
+	tag     string // shown top-right in the border (already styled)
+	body    string // lines, any width; fitted to the inside
+	width   int    // outer width, border included
+	height  int    // outer height, border included
+	focused bool
+}
+
+// innerSize is the inside of a frame of the given outer size: one border
+// cell and one padding cell on each side, one border line top and bottom.
+func innerSize(w, h int) (int, int) { return max(0, w-4), max(0, h-2) }
+
+// frame draws a box with its title inside the top border. Focus changes the
+// border shape (rounded → thick), its colour, and adds a ▶ marker to the
+// title, so it shows without colour too.
+func frame(st *theme.Styles, f frameSpec) string {
+	if f.width < 4 || f.height < 2 {
+		return ""
+	}
+	shape, bst, tst := st.Pane.BorderShape, st.Pane.Border, st.Pane.Title
+	marker := ""
+	if f.focused {
+		shape, bst, tst = st.Pane.FocusedShape, st.Pane.FocusedBorder, st.Pane.FocusedTitle
+		marker = "▶ "
+	}
+	iw, ih := innerSize(f.width, f.height)
+	var b strings.Builder
+	b.Grow((f.width + 16) * f.height)
+
+	// Top: ╭─ ▶ Title ──────── tag ─╮
+	title := truncate(marker+f.title, max(0, f.width-6))
+	used := 3 + ansi.StringWidth(title) + 1 // "╭─ " + title + " "
+	tag := ""
+	if f.tag != "" {
+		if tw := ansi.StringWidth(f.tag); used+tw+4 <= f.width {
+			tag = f.tag
+		}
+	}
+	fill := f.width - used - 1
+	if tag != "" {
+		fill -= ansi.StringWidth(tag) + 3 // " tag ─"
+	}
+	b.WriteString(bst.Render(shape.TopLeft + shape.Top + " "))
+	b.WriteString(tst.Render(title))
+	b.WriteString(" ")
+	b.WriteString(bst.Render(strings.Repeat(shape.Top, max(0, fill))))
+	if tag != "" {
+		b.WriteString(" " + tag + " ")
+		b.WriteString(bst.Render(shape.Top))
+	}
+	b.WriteString(bst.Render(shape.TopRight))
+	b.WriteByte('\n')
+
+	left := bst.Render(shape.Left) + " "
+	right := " " + bst.Render(shape.Right)
+	lines := strings.Split(f.body, "\n")
+	for i := 0; i < ih; i++ {
+		line := ""
+		if i < len(lines) {
+			line = lines[i]
+		}
+		b.WriteString(left)
+		b.WriteString(fit(line, iw))
+		b.WriteString(right)
+		b.WriteByte('\n')
+	}
+	b.WriteString(bst.Render(shape.BottomLeft + strings.Repeat(shape.Bottom, f.width-2) + shape.BottomRight))
+	return b.String()
+}

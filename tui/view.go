@@ -1,0 +1,196 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Minimum usable terminal size; below it the dashboard says so instead of
+// drawing a broken layout.
+const (
+	minWidth  = 60
+	minHeight = 16
+	topHeight = 8 // connection and session panes, border included
+)
+
+// layout is the geometry for the current terminal size, computed on every
+// resize (and when full help toggles).
+type layout struct {
+	tooSmall         bool
+	statusW, countsW int // outer widths of the top row
+	tlFramed         bool
+	tlH, tlWidth     int // timeline block height and strip width (cells)
+	bottomH          int // log / chain / help block height
+	footerH          int
+}
+
+func computeLayout(w, h int) layout {
+	if w < minWidth || h < minHeight {
+		return layout{tooSmall: true}
+	}
+	l := layout{footerH: 1}
+	l.statusW = w * 11 / 20
+	l.countsW = w - l.statusW
+	rest := h - 1 - topHeight - l.footerH
+	if rest-4 >= 8 {
+		l.tlFramed, l.tlH, l.tlWidth = true, 4, w-4
+	} else {
+		l.tlH, l.tlWidth = 2, w
+	}
+	l.bottomH = rest - l.tlH
+	return l
+}
+
+// resize handles a WindowSizeMsg: new geometry, then SetSize on every pane.
+func (m *Model) resize(w, h int) {
+	m.w, m.h = w, h
+	m.relayout()
+}
+
+func (m *Model) relayout() {
+	m.lay = computeLayout(m.w, m.h)
+	m.help.Width = max(0, m.w-2)
+	if m.lay.tooSmall {
+		return
+	}
+	m.status.SetSize(innerSize(m.lay.statusW, topHeight))
+	m.counter.SetSize(innerSize(m.lay.countsW, topHeight))
+	bw, bh := innerSize(m.w, m.lay.bottomH)
+	m.log.SetSize(bw, bh)
+	m.panes[focusChain].SetSize(bw, bh)
+	m.refreshAll()
+}
+
+// View draws the dashboard from what Update prepared; it renders nothing
+// expensive itself (the log window and pane lines are cached).
+func (m Model) View() string {
+	if m.w == 0 {
+		return "starting ibwatch…"
+	}
+	if m.lay.tooSmall {
+		return fmt.Sprintf("ibwatch needs at least %d×%d — now %d×%d\nenlarge the window or press q to quit",
+			minWidth, minHeight, m.w, m.h)
+	}
+	st := m.st
+	var b strings.Builder
+	b.Grow(m.w * m.h * 4)
+	b.WriteString(m.headerView())
+	b.WriteByte('\n')
+
+	left := frame(st, frameSpec{title: m.status.Title(), body: m.status.View(), width: m.lay.statusW,
+		height: topHeight, focused: m.focus == focusStatus, tag: m.connTag()})
+	right := frame(st, frameSpec{title: m.counter.Title(), body: m.counter.View(), width: m.lay.countsW,
+		height: topHeight, focused: m.focus == focusCounters, tag: st.Muted.Render("up " + fmtAge(m.uptime()))})
+	ll, rl := strings.Split(left, "\n"), strings.Split(right, "\n")
+	for i := range ll {
+		b.WriteString(ll[i])
+		if i < len(rl) {
+			b.WriteString(rl[i])
+		}
+		b.WriteByte('\n')
+	}
+
+	b.WriteString(m.timelineView())
+	b.WriteByte('\n')
+	b.WriteString(m.bottomView())
+	b.WriteByte('\n')
+	b.WriteString(m.footerView())
+	return b.String()
+}
+
+// connTag is the connection pane's title tag: the session epoch.
+func (m Model) connTag() string {
+	if m.cv.epoch == 0 {
+		return ""
+	}
+	return m.st.Muted.Render(fmt.Sprintf("epoch %d", m.cv.epoch))
+}
+
+func (m Model) uptime() time.Duration { return m.now.Sub(m.started) }
+
+// headerView is one line: name, address, client id, the state badge with
+// how long it has held, session uptime and the local clock.
+func (m Model) headerView() string {
+	st := m.st.Header
+	sep := st.Sep.Render(" · ")
+	addr := m.cv.addr
+	if addr == "" {
+		addr = "—"
+	}
+	right := st.Label.Render("up ") + st.Value.Render(fmtAge(m.uptime())) + "  " +
+		st.Clock.Render(m.now.Local().Format("15:04:05"))
+	badge := stateBadge(m.st, m.cv.state)
+	if !m.cv.since.IsZero() {
+		badge += st.Label.Render(" for ") + st.Value.Render(fmtAge(m.now.Sub(m.cv.since)))
+	}
+	candidates := []string{
+		st.Title.Render("ibwatch") + sep + st.Value.Render(sanitize(addr)) + sep + st.Label.Render("client ") +
+			st.Value.Render(fmt.Sprint(m.cv.clientID)),
+		st.Title.Render("ibwatch") + sep + st.Value.Render(sanitize(addr)) + sep + st.Label.Render("id ") +
+			st.Value.Render(fmt.Sprint(m.cv.clientID)),
+		st.Title.Render("ibwatch"),
+	}
+	for _, left := range candidates {
+		used := ansi.StringWidth(left) + 2 + ansi.StringWidth(badge) + 2 + ansi.StringWidth(right)
+		if used+2 <= m.w {
+			gap := m.w - 2 - used
+			return " " + left + "  " + badge + strings.Repeat(" ", gap+2) + right + " "
+		}
+	}
+	return fit(" "+badge+"  "+right, m.w)
+}
+
+// timelineView draws the 24-hour strip and its hour marks, framed when
+// there is room.
+func (m Model) timelineView() string {
+	st := m.st
+	legend := st.Timeline.Up.Render("█") + st.Muted.Render(" up ") +
+		st.Timeline.Degraded.Render("▒") + st.Muted.Render(" degraded ") +
+		st.Timeline.Down.Render("▁") + st.Muted.Render(" down")
+	body := m.tlStrip + "\n" + m.tlAxis
+	if !m.lay.tlFramed {
+		return body
+	}
+	title := "Last 24 h"
+	if a, ok := m.tl.availability(m.now); ok {
+		title += " · " + fmtPct(a) + " up"
+	}
+	return frame(st, frameSpec{title: title, tag: legend, body: body, width: m.w, height: m.lay.tlH})
+}
+
+// bottomView is the full help, the chain pane, or the event log.
+func (m Model) bottomView() string {
+	st := m.st
+	if m.help.ShowAll {
+		body := m.help.FullHelpView(rootHelp{g: m.keys, pane: m.panes[m.focus]}.FullHelp())
+		if m.opts.LogPath != "" {
+			body += "\n\n" + st.Muted.Render("log file: ") + st.Text.Render(m.opts.LogPath)
+		}
+		return frame(st, frameSpec{title: "Keys", body: body, width: m.w, height: m.lay.bottomH, focused: true,
+			tag: st.Muted.Render("? closes")})
+	}
+	if m.focus == focusChain {
+		p := m.panes[focusChain]
+		return frame(st, frameSpec{title: p.Title(), body: p.View(), width: m.w, height: m.lay.bottomH, focused: true})
+	}
+	return frame(st, frameSpec{title: m.log.Title(), tag: m.log.tag(), body: m.log.View(), width: m.w,
+		height: m.lay.bottomH, focused: m.focus == focusLog})
+}
+
+// footerView is the status line: a notice (if any) and the short help.
+func (m Model) footerView() string {
+	st := m.st.Status
+	left := ""
+	switch m.noticeKind {
+	case noticeInfo:
+		left = st.Notice.Render("» "+m.notice) + "  "
+	case noticeError:
+		left = st.Error.Render("✗ "+m.notice) + "  "
+	}
+	h := m.help
+	h.Width = max(0, m.w-1-ansi.StringWidth(left))
+	return fit(" "+left+h.ShortHelpView(rootHelp{g: m.keys, pane: m.panes[m.focus]}.ShortHelp()), m.w)
+}
