@@ -94,6 +94,7 @@ func (s *Supervisor) onLinkEvent(ev linkEvent) {
 		s.linkMisbehaved(CauseLinkProtocol, ev.err.Error())
 		return
 	}
+	s.linkHeard = s.cfg.Now()
 	s.onLinkMsg(ev.msg)
 }
 
@@ -330,6 +331,12 @@ func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
 	s.phase = phBackoff
 	s.deadline = time.Time{}
 
+	if wasUp || cause != s.streakCause {
+		s.streakCause, s.streakN, s.streakSince, s.streakSummaryAt = cause, 0, now, now
+	}
+	if !wasUp {
+		s.streakN++
+	}
 	wait, rotate := s.nextWait(cause)
 	s.retryAt = now.Add(wait)
 	s.noteOutage(now, wasUp)
@@ -397,7 +404,7 @@ func (s *Supervisor) onForce() {
 	}
 	s.met.with(&s.mu, func(m *metricsState) { m.forced++ })
 	s.emitApp(SevInfo, "reconnect requested by user")
-	s.failures = 0
+	s.failures, s.streakN = 0, 0
 	if s.phase == phBackoff {
 		s.startAttempt(CauseForced)
 		return

@@ -47,6 +47,11 @@ type Config struct {
 	JournalDir       string
 	JournalRetention int // days of files kept (default 14)
 
+	// OnEvent, if set, sees every event (after the journal, before the
+	// consumer) on the publisher goroutine; it must return quickly. The
+	// Prometheus exporter uses it for histograms and per-code counters.
+	OnEvent func(Event)
+
 	Logger *slog.Logger // our own log (a file); nil discards
 	Now    func() time.Time
 	Rand   func() float64 // backoff jitter source; nil = math/rand/v2

@@ -28,6 +28,9 @@ func TestMain(m *testing.M) {
 }
 
 func testMain(m *testing.M) int {
+	if addr := os.Getenv("IBWATCH_TEST_SIM_ADDR"); addr != "" {
+		return serveSim(addr) // this process is a simulator for a benchmark
+	}
 	dir, err := os.MkdirTemp("", "ibwatch-conn-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -35,7 +38,7 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	linkBin = filepath.Join(dir, "ibwatch")
-	cmd := exec.Command("go", "build", "-o", linkBin, "github.com/ibwatch/ibwatch")
+	cmd := exec.Command("go", "build", "-o", linkBin, "github.com/ibwatch/ibwatch/conn/link/cmd/ibwatch-link")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building the link binary: %v\n%s", err, out)
@@ -49,6 +52,19 @@ func testMain(m *testing.M) int {
 		}
 	}
 	return code
+}
+
+// serveSim runs a simulator on addr until stdin closes.
+func serveSim(addr string) int {
+	sim := twsim.New(twsim.Config{Listen: addr})
+	if err := sim.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer sim.Close()
+	fmt.Println("ready")
+	io.Copy(io.Discard, os.Stdin)
+	return 0
 }
 
 // harness runs a simulator and a supervisor pointed at it, and records
@@ -100,7 +116,10 @@ func newSim(t testing.TB, cfg twsim.Config) *twsim.Server {
 
 func newHarness(t testing.TB, sim *twsim.Server, mod func(*Config)) *harness {
 	t.Helper()
-	cfg := fastConfig(sim.Port())
+	cfg := fastConfig(0)
+	if sim != nil {
+		cfg.Port = sim.Port()
+	}
 	cfg.LinkStderr = testLogWriter{t}
 	if mod != nil {
 		mod(&cfg)

@@ -61,6 +61,7 @@ func (s *Supervisor) onHeartbeatTimeout(now time.Time) {
 func (s *Supervisor) becomeUp(now time.Time) {
 	s.phase = phUp
 	s.epoch++
+	s.streakCause, s.streakN = CauseNone, 0
 	s.upAt = now
 	s.idRetry = false
 	var reconn time.Duration
@@ -89,6 +90,12 @@ func (s *Supervisor) schedulePing(now time.Time) {
 
 func (s *Supervisor) sendPing(now time.Time) {
 	if s.link == nil || !s.link.hello {
+		return
+	}
+	if quiet := now.Sub(s.linkHeard); quiet < s.cfg.LinkPingInterval {
+		// The link answered something recently (an attempt's report): that
+		// proves it alive as well as a pong would.
+		s.pingDue = s.linkHeard.Add(s.cfg.LinkPingInterval)
 		return
 	}
 	s.pingN++

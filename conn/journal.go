@@ -215,12 +215,13 @@ type publisher struct {
 	out chan<- Event
 	j   *Journal
 	log func(msg string, args ...any)
+	obs func(Event)
 	met *metricsState
 	mu  *sync.Mutex
 }
 
 func newPublisher(cfg Config, in <-chan Event, out chan<- Event, met *metricsState, mu *sync.Mutex) (*publisher, error) {
-	p := &publisher{in: in, out: out, log: cfg.Logger.Error, met: met, mu: mu}
+	p := &publisher{in: in, out: out, log: cfg.Logger.Error, obs: cfg.OnEvent, met: met, mu: mu}
 	if cfg.JournalDir == "" {
 		return p, nil
 	}
@@ -246,6 +247,9 @@ func (p *publisher) run() {
 			} else if err == nil {
 				failed = false
 			}
+		}
+		if p.obs != nil {
+			p.obs(ev)
 		}
 		select {
 		case p.out <- ev:

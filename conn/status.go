@@ -15,6 +15,25 @@ func (s *Supervisor) setStateDetail(to State, cause Cause, detail string) {
 	s.setStateLatency(to, cause, detail, 0)
 }
 
+// streakSummaryEvery bounds how often a run of identical failed attempts
+// (a weekend of "connection refused") is written to the event log.
+const streakSummaryEvery = time.Minute
+
+// quietRetry reports whether the transition belongs to a run of identical
+// failed attempts that the log already shows: the first two of a run are
+// published, then one summary per streakSummaryEvery. The state machine,
+// status and metrics still see every attempt.
+func (s *Supervisor) quietRetry(to State, now time.Time) (quiet bool, summary string) {
+	if s.streakN < 3 || (to != StateConnecting && to != StateBackoff) {
+		return false, ""
+	}
+	if to == StateConnecting || now.Sub(s.streakSummaryAt) < streakSummaryEvery {
+		return true, ""
+	}
+	s.streakSummaryAt = now
+	return false, fmt.Sprintf("still failing: %d attempts since %s", s.streakN, s.streakSince.Format("15:04:05"))
+}
+
 // setStateLatency changes state (same-state changes are not emitted, except
 // Backoff→Backoff with a new retry time, which users need to see) and
 // publishes the transition with its cause.
@@ -32,9 +51,17 @@ func (s *Supervisor) setStateLatency(to State, cause Cause, detail string, lat t
 		s.since = now
 	}
 	s.state, s.cause = to, cause
+	quiet, summary := s.quietRetry(to, now)
+	if quiet {
+		s.publishStatus()
+		return
+	}
 	msg := detail
 	if msg == "" {
 		msg = cause.Text()
+	}
+	if summary != "" {
+		msg = summary + " — " + msg
 	}
 	sev := SevInfo
 	switch to {

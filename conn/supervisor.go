@@ -51,6 +51,7 @@ type Supervisor struct {
 	pingN     uint64
 	pingDue   time.Time // next liveness ping
 	pingWait  time.Time // deadline for the outstanding pong
+	linkHeard time.Time // last report from the current link
 	attempt   uint64
 	phase     phase
 	deadline  time.Time // current phase's deadline
@@ -84,8 +85,13 @@ type Supervisor struct {
 	// degradedOnConnect is set by 2110 during the session's start: TWS is
 	// up but not linked to IB, so the session comes up Degraded.
 	degradedOnConnect bool
-	ibDown            bool            // between 1100 and 1101/1102
-	farmBlip          map[string]bool // farms that broke while IB was linked
+	// A run of failed attempts with the same cause (see quietRetry).
+	streakCause     Cause
+	streakN         int
+	streakSince     time.Time
+	streakSummaryAt time.Time
+	ibDown          bool            // between 1100 and 1101/1102
+	farmBlip        map[string]bool // farms that broke while IB was linked
 }
 
 type phase int

@@ -1,0 +1,49 @@
+package twsim
+
+import (
+	"maps"
+	"slices"
+	"time"
+)
+
+// tickLoop advances the market every TickInterval and streams what changed
+// to every subscription that may receive data. Nothing is generated while
+// the simulator is stalled or the IB link is down.
+func (s *Server) tickLoop() {
+	defer s.wg.Done()
+	t := time.NewTicker(s.cfg.TickInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+		}
+		s.mkt.Step(s.now())
+		s.mu.Lock()
+		if !s.st.stalled {
+			s.streamLocked(time.Now())
+		}
+		s.mu.Unlock()
+	}
+}
+
+// streamLocked does one streaming round over all sessions.
+func (s *Server) streamLocked(wall time.Time) {
+	for _, id := range slices.Sorted(maps.Keys(s.st.sessions)) {
+		ss := s.st.sessions[id]
+		if !ss.ready || ss.closeQueued || len(ss.subs) == 0 {
+			continue
+		}
+		if ss.queued() > maxQueued {
+			continue // the client is not reading; skip this round
+		}
+		for _, rid := range slices.Sorted(maps.Keys(ss.subs)) {
+			sb := ss.subs[rid]
+			if s.canFlowLocked(sb) && (!sb.frozen || !sb.started) && (!sb.snapshot || !sb.started) {
+				ss.flushLocked(sb)
+			}
+			ss.maybeEndSnapshotLocked(sb, wall)
+		}
+	}
+}

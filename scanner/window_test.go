@@ -1,0 +1,54 @@
+package scanner
+
+import (
+	"math"
+	"testing"
+)
+
+func ladderOf(lo, hi, step float64) []float64 {
+	var out []float64
+	for k := lo; k <= hi+1e-9; k += step {
+		out = append(out, math.Round(k*100)/100)
+	}
+	return out
+}
+
+func TestSelectStrikes(t *testing.T) {
+	ks := ladderOf(50, 150, 1) // 101 strikes, index i = strike 50+i
+	cases := []struct {
+		name     string
+		strikes  []float64
+		under    float64
+		w        Window
+		from, to int
+	}{
+		{"default ±10 around 100.4", ks, 100.4, Window{}, 40, 61},
+		{"money rounds to nearer strike", ks, 100.6, Window{}, 41, 62},
+		{"bottom edge keeps the count", ks, 51, Window{}, 0, 21},
+		{"top edge keeps the count", ks, 149, Window{}, 80, 101},
+		{"unknown price: middle", ks, math.NaN(), Window{}, 40, 61},
+		{"scroll up 5", ks, 100, Window{Offset: 5}, 45, 66},
+		{"scroll clamps", ks, 100, Window{Offset: 1000}, 80, 101},
+		{"scroll clamps low", ks, 100, Window{Offset: -1000}, 0, 21},
+		{"count 5", ks, 100, Window{Count: 5}, 48, 53},
+		{"more than listed", ladderOf(10, 14, 1), 12, Window{}, 0, 5},
+		{"deal range smaller than count", ks, 90, DealWindow(Deal{Price: 100}, 40), 25, 61}, // 75..110
+		{"deal range, default count", ks, 90, DealWindow(Deal{Price: 100}, 0), 30, 51},
+		{"deal range larger than count", ks, 90, DealWindow(Deal{Price: 100}, 11), 35, 46}, // 11 around 90
+		{"deal range, price outside", ks, 130, DealWindow(Deal{Price: 100}, 11), 50, 61},   // clamps to 110
+		{"deal range nothing listed", ladderOf(10, 20, 1), 15, DealWindow(Deal{Price: 100}, 5), 3, 8},
+		{"empty", nil, 100, Window{}, 0, 0},
+	}
+	for _, c := range cases {
+		from, to := SelectStrikes(c.strikes, c.under, c.w)
+		if from != c.from || to != c.to {
+			t.Errorf("%s: [%d, %d), want [%d, %d)", c.name, from, to, c.from, c.to)
+		}
+	}
+}
+
+func TestDealWindowBadPrice(t *testing.T) {
+	if w := DealWindow(Deal{Price: math.NaN()}, 7); w.Hi != 0 || w.Count != 7 {
+		t.Errorf("NaN deal price: %+v", w)
+	}
+}
