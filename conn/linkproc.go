@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"sync"
 	"sync/atomic"
@@ -24,15 +25,21 @@ type linkEvent struct {
 	stderr  string
 }
 
+// linkWriteTimeout bounds one command write to the link's stdin. A pipe
+// holds 64 KiB, so a write only waits when the link has stopped reading:
+// then the link is hung and is killed.
+const linkWriteTimeout = 250 * time.Millisecond
+
 // linkProc is one link child process. The supervisor goroutine owns it:
-// only it calls send and kill. The process has two goroutines of its own
-// (reader and writer); both end when the process ends, and done closes after
-// both have returned and the process has been waited for.
+// only it calls send and terminate. Commands are written straight into the
+// stdin pipe (with a deadline) from the supervisor goroutine, so an idle
+// attempt costs no extra goroutine wake-ups; one reader goroutine decodes
+// stdout, and done closes after it has returned and the process has been
+// waited for.
 type linkProc struct {
 	id      uint64
 	cmd     *exec.Cmd
-	stdin   io.WriteCloser
-	writeQ  chan []byte
+	stdin   *os.File
 	kill    chan struct{} // closed by terminate
 	done    chan struct{} // closed when reader, writer and Wait are finished
 	started time.Time
@@ -44,8 +51,11 @@ type linkProc struct {
 	usedEClient bool
 }
 
-// errLinkQueueFull means the link stopped reading its stdin.
-var errLinkQueueFull = errors.New("link is not reading its commands")
+// errLinkNotReading means the link stopped reading its stdin.
+var errLinkNotReading = errors.New("link is not reading its commands")
+
+// errLinkGone means the link is being killed.
+var errLinkGone = errors.New("link is gone")
 
 // startLink starts a link process. Reports go to out; the reader blocks on
 // out (the supervisor drains it) unless the process is being killed or ctx
@@ -57,40 +67,36 @@ func startLink(ctx context.Context, id uint64, command []string, stderr io.Write
 	cmd := exec.Command(command[0], command[1:]...)
 	cmd.Stderr = stderr
 	setLinkSysProcAttr(cmd)
-	stdin, err := cmd.StdinPipe()
+	// Our own pipe (not cmd.StdinPipe) so that writes can have a deadline.
+	stdinR, stdinW, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
+	cmd.Stdin = stdinR
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
+		stdinR.Close()
+		stdinW.Close()
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
+		stdinR.Close()
+		stdinW.Close()
 		return nil, fmt.Errorf("start link %q: %w", command[0], err)
 	}
+	stdinR.Close() // the child has its copy
 	p := &linkProc{
-		id: id, cmd: cmd, stdin: stdin,
-		writeQ:  make(chan []byte, 512),
+		id: id, cmd: cmd, stdin: stdinW,
 		kill:    make(chan struct{}),
 		done:    make(chan struct{}),
 		started: time.Now(),
 	}
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); p.writeLoop() }()
-	readDone := make(chan struct{})
 	go func() {
-		defer wg.Done()
-		defer close(readDone)
 		p.readLoop(ctx, stdout, out)
-	}()
-	go func() {
-		<-readDone
 		// stdout is at EOF (or we gave up on it): the process is gone or
 		// being killed. Make sure it is, then reap it.
 		p.terminate()
 		werr := cmd.Wait()
-		wg.Wait()
 		ev := linkEvent{proc: p, exited: true, exitErr: werr}
 		select {
 		case out <- ev:
@@ -127,34 +133,25 @@ func (p *linkProc) readLoop(ctx context.Context, stdout io.Reader, out chan<- li
 	}
 }
 
-func (p *linkProc) writeLoop() {
-	defer p.stdin.Close()
-	for {
-		select {
-		case b := <-p.writeQ:
-			if _, err := p.stdin.Write(b); err != nil {
-				p.terminate()
-				return
-			}
-		case <-p.kill:
-			return
-		}
-	}
-}
-
-// send queues a command without blocking. A full queue means the link is
-// hung; the caller kills it.
+// send writes a command to the link's stdin. It returns at once unless the
+// link stopped reading; after linkWriteTimeout that is an error (the caller
+// kills the link).
 func (p *linkProc) send(m LinkMsg) error {
+	if p.killed.Load() {
+		return errLinkGone
+	}
 	b, err := EncodeLinkMsg(m)
 	if err != nil {
 		return err
 	}
-	select {
-	case p.writeQ <- b:
-		return nil
-	default:
-		return errLinkQueueFull
+	_ = p.stdin.SetWriteDeadline(time.Now().Add(linkWriteTimeout))
+	if _, err := p.stdin.Write(b); err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return errLinkNotReading
+		}
+		return fmt.Errorf("writing to the link: %w", err)
 	}
+	return nil
 }
 
 // terminate kills the process (idempotent, non-blocking).
@@ -162,6 +159,7 @@ func (p *linkProc) terminate() {
 	p.once.Do(func() {
 		p.killed.Store(true)
 		close(p.kill)
+		_ = p.stdin.Close()
 		if p.cmd.Process != nil {
 			_ = p.cmd.Process.Kill()
 		}
