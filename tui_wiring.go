@@ -4,12 +4,94 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/twsim"
+	"github.com/ibwatch/ibwatch/scanner"
+	"github.com/ibwatch/ibwatch/theme"
+	"github.com/ibwatch/ibwatch/tui"
 )
 
-// runTUI runs the dashboard until the user quits or ctx ends.
+// runTUI runs the dashboard until the user quits or ctx ends, then stops the
+// supervisor (which kills and reaps the link process) before returning.
 func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Config) int {
-	fmt.Fprintln(os.Stderr, "ibwatch: the dashboard is not wired yet; use --headless")
-	return 1
+	history := loadHistory(cfg.JournalDir)
+	// Decide light/dark before the program owns the terminal: asking the
+	// terminal later can stall (lipgloss issue #73).
+	dark := true
+	switch o.background {
+	case "light":
+		dark = false
+	case "dark":
+	default:
+		dark = o.noColor || theme.DetectDark()
+	}
+	styles := theme.New(theme.Options{NoColor: o.noColor, Dark: dark})
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	supDone := make(chan error, 1)
+	go func() { supDone <- sup.Run(ctx) }()
+
+	chain := tui.NewChainPane(tui.ChainOptions{
+		Client: sup, Deals: o.deals, Watchlist: o.watchlist,
+		Styles: styles, Context: ctx,
+	})
+	model := tui.New(tui.Options{
+		Sup: sup, History: history, Styles: styles, Bell: o.bell,
+		BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },
+		LogPath:  o.logFile, Context: ctx, Chain: chain,
+	})
+	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(ctx))
+	_, runErr := p.Run()
+	interrupted := ctx.Err() != nil // a signal, not a failure
+	chain.Close()                   // frees the chain's lines while the supervisor still runs
+	cancel()
+	supErr := <-supDone
+	// The terminal is ours again: errors may be printed now.
+	if runErr != nil && !interrupted {
+		fmt.Fprintln(os.Stderr, "ibwatch:", runErr)
+		return 1
+	}
+	if supErr != nil {
+		fmt.Fprintln(os.Stderr, "ibwatch:", supErr)
+		return 1
+	}
+	return 0
+}
+
+// loadHistory reads the last 24 hours of the journal; problems become an
+// event in the log rather than a failure.
+func loadHistory(dir string) []conn.Event {
+	if dir == "" {
+		return nil
+	}
+	now := time.Now()
+	evs, rep, err := conn.LoadJournal(dir, now.Add(-24*time.Hour))
+	if err != nil || rep.Skipped > 0 {
+		msg := fmt.Sprintf("event history: skipped %d unreadable line(s)", rep.Skipped)
+		if err != nil {
+			msg = "event history could not be read: " + err.Error()
+		} else if len(rep.Errors) > 0 {
+			msg += " (first: " + rep.Errors[0] + ")"
+		}
+		evs = append(evs, conn.Event{Time: now, Kind: conn.KindApp, Severity: conn.SevWarning, Message: conn.Sanitize(msg)})
+	}
+	return evs
+}
+
+// demoDeals are the simulator's pending takeovers, so that --demo shows the
+// merger-arbitrage lens for them without any configuration.
+func demoDeals(sim *twsim.Server) []scanner.Deal {
+	var out []scanner.Deal
+	for _, s := range sim.Universe().Stocks() {
+		if s.Deal != nil {
+			out = append(out, scanner.Deal{Symbol: s.Symbol, Price: s.Deal.Price,
+				ExpectedClose: s.Deal.ExpectedClose, BreakPrice: s.Deal.BreakPrice})
+		}
+	}
+	return out
 }

@@ -130,6 +130,8 @@ func attemptOf(m LinkMsg) (uint64, bool) {
 		return v.A, true
 	case *LinkClosed:
 		return v.A, true
+	case *LinkRetrying:
+		return v.A, true
 	case *LinkTWSError:
 		return v.A, true
 	case *LinkCurrentTime:
@@ -186,6 +188,11 @@ func (s *Supervisor) onLinkMsg(m LinkMsg) {
 		s.linkMisbehaved(CauseLinkProtocol, "link reported: "+v.Detail)
 	case *LinkDialed:
 		s.met.with(&s.mu, func(m *metricsState) { m.tcpUp(now) })
+		if s.phase == phRetrying {
+			s.onRetryDialed(now)
+		}
+	case *LinkRetrying:
+		s.onRetrying(v, now)
 	case *LinkHandshake:
 		s.link.usedEClient = true
 		s.serverVersion, s.connTime = v.ServerVersion, Sanitize(v.ConnectionTime)
@@ -236,6 +243,8 @@ func (s *Supervisor) onPhaseDeadline() {
 		s.linkMisbehaved(CauseLinkProtocol, "link did not start in time")
 	case phDial:
 		s.linkMisbehaved(CauseLinkProtocol, "link missed its connect deadline")
+	case phRetrying:
+		s.linkMisbehaved(CauseLinkProtocol, "link stopped reporting its refused-dial retries")
 	case phHandshake:
 		s.killLink()
 		s.lose(CauseHandshakeTimeout, "TWS answered the hello but sent no NEXT_VALID_ID in time", time.Time{})
@@ -330,6 +339,7 @@ func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
 	}
 	s.phase = phBackoff
 	s.deadline = time.Time{}
+	s.linkRetryAt = time.Time{}
 
 	if wasUp || cause != s.streakCause {
 		s.streakCause, s.streakN, s.streakSince, s.streakSummaryAt = cause, 0, now, now
@@ -349,6 +359,65 @@ func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
 	if s.link != nil && s.link.hello {
 		s.schedulePing(now)
 	}
+	if cause == CauseRefused && s.streakN >= delegateRefusedAfter {
+		s.delegateRetry(now, wait)
+	}
+}
+
+// delegateRefusedAfter is how many refusals in a row make the supervisor
+// hand the refused-dial loop to the link (see LinkConnect.Retry).
+const delegateRefusedAfter = 3
+
+// delegateRetry starts an attempt in which the link itself keeps retrying
+// refused dials with our backoff schedule, first after wait. TWS is down
+// (a restart that takes long, a weekend): each further refusal then costs
+// one timer and one dial in the link, and nothing here until the link's
+// batched report (LinkRetrying) or the first dial that is not refused.
+func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
+	if s.link == nil || !s.link.hello {
+		return
+	}
+	report := s.cfg.LinkPingInterval
+	s.attempt++
+	s.resetSession()
+	s.phase = phRetrying
+	s.retryAt = time.Time{}
+	s.linkRetryAt = now.Add(wait)
+	s.deadline = now.Add(wait + 3*report + s.cfg.DialTimeout)
+	err := s.link.send(LinkConnect{
+		A: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
+		DialTimeoutMs:      s.cfg.DialTimeout.Milliseconds(),
+		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
+		Retry: &LinkRetry{DelayMs: wait.Milliseconds(), BaseMs: s.cfg.BackoffBase.Milliseconds(),
+			CapMs: s.cfg.BackoffMax.Milliseconds(), Factor: s.cfg.BackoffFactor, From: s.failures,
+			ReportMs: report.Milliseconds()},
+	})
+	if err != nil {
+		s.linkMisbehaved(CauseLinkProtocol, err.Error())
+	}
+}
+
+// onRetrying counts refusals the link retried by itself.
+func (s *Supervisor) onRetrying(r *LinkRetrying, now time.Time) {
+	if s.phase != phRetrying {
+		return
+	}
+	s.failures += r.Refused
+	s.streakN += r.Refused
+	s.met.with(&s.mu, func(m *metricsState) { m.failedN += int64(r.Refused) })
+	s.linkRetryAt = now.Add(time.Duration(r.NextInMs) * time.Millisecond)
+	s.deadline = s.linkRetryAt.Add(3*s.cfg.LinkPingInterval + s.cfg.DialTimeout)
+	s.setState(StateBackoff, CauseRefused, "") // published at most once a minute (quietRetry)
+	s.publishStatus()
+}
+
+// onRetryDialed: TWS accepts again; the delegated attempt goes on as usual.
+func (s *Supervisor) onRetryDialed(now time.Time) {
+	s.streakN = 0 // the run of refusals is over: show the attempt
+	s.phase = phDial
+	s.linkRetryAt = time.Time{}
+	s.deadline = now.Add(2*s.cfg.HandshakeTimeout + 2*time.Second)
+	s.setState(StateConnecting, CauseRetry, "TWS accepts connections again")
 }
 
 // nextWait picks the backoff before the next attempt, and says whether the
@@ -410,7 +479,7 @@ func (s *Supervisor) onForce() {
 		return
 	}
 	if s.link != nil {
-		if s.phase >= phHandshake {
+		if s.phase == phHandshake || s.phase == phFirstHB || s.phase == phUp {
 			s.killLink()
 		} else {
 			_ = s.link.send(LinkDrop{A: s.attempt})

@@ -194,6 +194,10 @@ func (h *harness) waitFor(what string, timeout time.Duration, cond func([]Event)
 	h.t.Helper()
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
+	// Conditions on counters or the simulator change without an event:
+	// re-check them periodically too.
+	recheck := time.NewTicker(50 * time.Millisecond)
+	defer recheck.Stop()
 	for {
 		evs := h.events()
 		if cond(evs) {
@@ -201,6 +205,7 @@ func (h *harness) waitFor(what string, timeout time.Duration, cond func([]Event)
 		}
 		select {
 		case <-h.notify:
+		case <-recheck.C:
 		case <-deadline.C:
 			h.t.Fatalf("timed out after %v waiting for %s; events:\n%s", timeout, what, dump(evs))
 			return nil

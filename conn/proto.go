@@ -35,7 +35,7 @@ const MaxLinkLine = 4 << 20
 
 // LinkProtocolVersion is sent in LinkHello; the parent refuses a link that
 // speaks another version (a stale binary).
-const LinkProtocolVersion = 1
+const LinkProtocolVersion = 2
 
 // LinkMsg is one message of the link protocol.
 type LinkMsg interface{ linkOp() string }
@@ -53,6 +53,26 @@ type LinkConnect struct {
 	// MaxVersion is the highest server version advertised in the hello
 	// (default 200, the last classic-text version).
 	MaxVersion int `json:"maxVersion,omitempty"`
+	// Retry, when set, makes the link keep retrying a refused dial by
+	// itself, with the supervisor's backoff schedule, and report the
+	// refusals in batches (LinkRetrying) instead of one LinkClosed each.
+	// The supervisor uses it once a run of refusals is established (TWS
+	// is down), so that a weekend of refused attempts costs one wake-up of
+	// one process per attempt. Any other outcome of a dial ends the loop
+	// and the attempt continues (or closes) as usual.
+	Retry *LinkRetry `json:"retry,omitempty"`
+}
+
+// LinkRetry is the backoff schedule for refused dials inside the link:
+// before dial number n (counting from From) it waits a uniformly random
+// time in [0, min(Cap, Base·Factor^n)]; the first dial waits DelayMs.
+type LinkRetry struct {
+	DelayMs  int64   `json:"delayMs"`
+	BaseMs   int64   `json:"baseMs"`
+	CapMs    int64   `json:"capMs"`
+	Factor   float64 `json:"factor"`
+	From     int     `json:"from"`
+	ReportMs int64   `json:"reportMs"` // how often to send LinkRetrying
 }
 
 // LinkDrop ends attempt A: the link closes both sides of the relay and
@@ -126,6 +146,14 @@ type LinkExit struct{}
 type LinkHello struct {
 	PID      int `json:"pid"`
 	Protocol int `json:"protocol"`
+}
+
+// LinkRetrying reports refused dials retried inside the link (see
+// LinkConnect.Retry) since the last report, and when the next dial is due.
+type LinkRetrying struct {
+	A        uint64 `json:"a"`
+	Refused  int    `json:"refused"`
+	NextInMs int64  `json:"nextInMs"`
 }
 
 // LinkDialed reports that the TCP connection to TWS is open.
@@ -332,6 +360,7 @@ func (LinkPing) linkOp() string               { return "ping" }
 func (LinkExit) linkOp() string               { return "exit" }
 func (LinkHello) linkOp() string              { return "hello" }
 func (LinkDialed) linkOp() string             { return "dialed" }
+func (LinkRetrying) linkOp() string           { return "retrying" }
 func (LinkHandshake) linkOp() string          { return "handshake" }
 func (LinkReady) linkOp() string              { return "ready" }
 func (LinkAccounts) linkOp() string           { return "accounts" }
@@ -377,6 +406,7 @@ func init() {
 		func() LinkMsg { return &LinkExit{} },
 		func() LinkMsg { return &LinkHello{} },
 		func() LinkMsg { return &LinkDialed{} },
+		func() LinkMsg { return &LinkRetrying{} },
 		func() LinkMsg { return &LinkHandshake{} },
 		func() LinkMsg { return &LinkReady{} },
 		func() LinkMsg { return &LinkAccounts{} },

@@ -252,3 +252,51 @@ func countChildren(t testing.TB) int {
 	}
 	return n
 }
+
+// A long refusal (TWS down for the weekend) is retried by the link itself:
+// the log stays short, the counters keep counting, the status shows the
+// next retry, and the first dial that TWS accepts goes on to connect.
+func TestLongRefusalIsRetriedInTheLink(t *testing.T) {
+	sim := newSim(t, twsim.Config{})
+	sim.SetRefuse(true)
+	h := newHarness(t, sim, func(c *Config) { c.BackoffMax = 50 * time.Millisecond; c.LinkPingInterval = 300 * time.Millisecond })
+	h.waitFor("refusals counted beyond the logged ones", 10*time.Second, func([]Event) bool {
+		return h.sup.Metrics().FailedAttempts >= 40
+	})
+	var delegated bool
+	if err := h.sup.call(context.Background(), func() { delegated = h.sup.phase == phRetrying }); err != nil {
+		t.Fatal(err)
+	}
+	if !delegated {
+		t.Fatal("the refused-dial loop was not handed to the link")
+	}
+	backoffs := 0
+	for _, ev := range h.events() {
+		if ev.Kind == KindState && ev.State == StateBackoff {
+			backoffs++
+		}
+	}
+	if backoffs > 5 {
+		t.Fatalf("%d backoff events for a run of refusals: the log should show the first ones and a summary", backoffs)
+	}
+	if st := h.sup.Status(); st.State != StateBackoff || st.NextRetry.IsZero() || st.Cause != CauseRefused {
+		t.Fatalf("status during the refusal: %+v", st)
+	}
+	from := h.mark()
+	sim.SetRefuse(false)
+	up := h.waitState(from, StateConnected, 10*time.Second)
+	if got := states(h.events(), from); len(got) < 2 || got[0] != "connecting/retry" {
+		t.Fatalf("after TWS came back: %v", got)
+	}
+	if up.Epoch != 1 {
+		t.Fatalf("epoch %d", up.Epoch)
+	}
+	// ReconnectNow during a delegated loop is taken at once.
+	sim.SetRefuse(true)
+	sim.Drop()
+	h.waitFor("delegated again", 10*time.Second, func([]Event) bool { return h.sup.Metrics().FailedAttempts >= 80 })
+	sim.SetRefuse(false)
+	from = h.mark()
+	h.sup.ReconnectNow()
+	h.waitState(from, StateConnected, 5*time.Second)
+}

@@ -81,6 +81,9 @@ func (s *Supervisor) setStateLatency(to State, cause Cause, detail string, lat t
 		Latency: lat, Attempt: s.attempt}
 	if to == StateBackoff {
 		ev.NextRetry = s.retryAt
+		if s.phase == phRetrying {
+			ev.NextRetry = s.linkRetryAt
+		}
 	}
 	if s.windowLabel != "" && to != StateConnected {
 		ev.Window = s.windowLabel
@@ -163,6 +166,9 @@ func (s *Supervisor) publishStatus() {
 	}
 	if s.state == StateBackoff {
 		st.NextRetry = s.retryAt
+		if s.phase == phRetrying {
+			st.NextRetry = s.linkRetryAt
+		}
 	}
 	s.mu.Lock()
 	s.snap = st

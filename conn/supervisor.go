@@ -45,20 +45,21 @@ type Supervisor struct {
 	idRetry  bool // the current id is being retried once after a 326
 	failures int  // consecutive failed attempts (backoff exponent)
 
-	link      *linkProc
-	linkSeq   uint64
-	links     map[*linkProc]struct{} // every process not yet reaped
-	pingN     uint64
-	pingDue   time.Time // next liveness ping
-	pingWait  time.Time // deadline for the outstanding pong
-	linkHeard time.Time // last report from the current link
-	attempt   uint64
-	phase     phase
-	deadline  time.Time // current phase's deadline
-	retryAt   time.Time // backoff end
-	upAt      time.Time // when the current session became connected
-	lossAt    time.Time // when the last healthy session was lost
-	lastAlive time.Time // last message from TWS in this session
+	link        *linkProc
+	linkSeq     uint64
+	links       map[*linkProc]struct{} // every process not yet reaped
+	pingN       uint64
+	pingDue     time.Time // next liveness ping
+	pingWait    time.Time // deadline for the outstanding pong
+	linkHeard   time.Time // last report from the current link
+	attempt     uint64
+	phase       phase
+	deadline    time.Time // current phase's deadline
+	retryAt     time.Time // backoff end
+	linkRetryAt time.Time // when the link's next refused-dial retry is due (phRetrying)
+	upAt        time.Time // when the current session became connected
+	lossAt      time.Time // when the last healthy session was lost
+	lastAlive   time.Time // last message from TWS in this session
 
 	hbNext time.Time // next heartbeat send
 	hbWait time.Time // outstanding heartbeat deadline
@@ -100,6 +101,7 @@ const (
 	phIdle      phase = iota
 	phSpawn           // waiting for the link's hello
 	phDial            // LinkConnect sent
+	phRetrying        // TWS refuses: the link retries refused dials itself (LinkConnect.Retry)
 	phHandshake       // TWS answered the hello; waiting for NEXT_VALID_ID
 	phFirstHB         // ready; waiting for the first heartbeat reply
 	phUp              // connected or degraded

@@ -90,9 +90,6 @@ type StatusStyles struct{ Bar, Notice, Error, Hint lipgloss.Style }
 // InputStyles style text inputs (log search, chain search).
 type InputStyles struct{ Prompt, Text, Placeholder, Cursor lipgloss.Style }
 
-// ChainStyles style the option-chain pane.
-type ChainStyles struct{ Bid, Ask, InTheMoney, Placeholder, Header lipgloss.Style }
-
 // New builds the styles. It never queries the terminal: the background comes
 // from opts.Dark, the colour profile from the environment of opts.Output.
 func New(opts Options) *Styles {
@@ -202,13 +199,7 @@ func New(opts Options) *Styles {
 		Placeholder: fg(p.Faint),
 		Cursor:      fg(p.Accent),
 	}
-	s.Chain = ChainStyles{
-		Bid:         fg(p.Bid),
-		Ask:         fg(p.Ask),
-		InTheMoney:  ns().Background(p.InTheMoney),
-		Placeholder: fg(p.Muted),
-		Header:      fg(p.Muted).Bold(true),
-	}
+	s.Chain = newChainStyles(r, p)
 	s.Help = help.Styles{
 		Ellipsis:       fg(p.Faint),
 		ShortKey:       fg(p.Accent),

@@ -1,59 +1,274 @@
 package tui
 
 import (
+	"context"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/ibwatch/ibwatch/scanner"
 	"github.com/ibwatch/ibwatch/theme"
 )
 
-// chainPlaceholder holds the chain slot until the scanner's option-chain
-// model is passed in Options.Chain. It shows what the pane will do and
-// owns no keys, so "/" in this pane does nothing yet.
-type chainPlaceholder struct {
+// ChainOptions configures the option-chain pane (NewChainPane). Client
+// (or Fetcher) is required to open chains; everything else has a default.
+type ChainOptions struct {
+	// Client is the connection supervisor (*conn.Supervisor).
+	Client scanner.Client
+	// Fetcher opens the chains; nil builds one over Client that names
+	// symbols with Searcher.
+	Fetcher *scanner.Fetcher
+	// Searcher ranks the candidates; nil builds one over the built-in
+	// ticker list, Watchlist and Deals.
+	Searcher *scanner.Searcher
+	// Lookup asks TWS for matching symbols; nil builds one over Client
+	// (none when Client is nil).
+	Lookup *scanner.TWSLookup
+	// Deals are the config file's deals: they add the merger-arbitrage
+	// lens and pick the first expiry on or after the expected close.
+	Deals []scanner.Deal
+	// Watchlist symbols rank high and show on an empty query.
+	Watchlist []string
+	// Strikes is how many strikes a chain streams (0: 21, the scanner's
+	// default). Each costs two market-data lines.
+	Strikes int
+	// MinRefresh is the shortest time between two redraws of a busy chain
+	// (0: 100 ms). Changes in between are merged into the next redraw.
+	MinRefresh time.Duration
+	// Styles are the theme's styles.
+	Styles *theme.Styles
+	// Context ends the pane's waiting Cmds (Bubble Tea cannot cancel a
+	// Cmd). Nil: Background.
+	Context context.Context
+}
+
+// defaultMinRefresh caps redraws of a busy chain at ten a second.
+const defaultMinRefresh = 100 * time.Millisecond
+
+// ChainPane is the option-chain pane: fuzzy symbol search, the live chain
+// of one expiry with greeks, and the merger-arbitrage lens for deal stocks.
+// It is a Pane for tui.Options.Chain. Only the Bubble Tea goroutine calls
+// its methods, except Close (after the program ended).
+//
+// Lines: the pane holds the lines of at most one chain, and none while
+// another pane has focus: leaving cancels every line, coming back opens
+// the chain again (the last table is shown, marked stale, meanwhile).
+type ChainPane struct {
 	st      *theme.Styles
+	ctx     context.Context
+	src     chainSource
+	srch    *scanner.Searcher
+	look    *scanner.TWSLookup
+	keys    chainKeys
+	strikes int
+	gap     time.Duration
+
+	cfgDeals  []scanner.Deal
+	userDeals map[string]scanner.Deal
+	watch     []string
+
 	focused bool
 	w, h    int
+
+	search chainSearch
+	form   *dealForm
+
+	// want is what the user asked for last; gen numbers every open
+	// request. pending is the request in flight, live the one whose chain
+	// streams (nil: none).
+	want    chainWant
+	gen     uint64
+	pending *openReq
+	live    *openReq
+	left    bool // lines were closed because the pane lost focus
+	// closing is closed when the last close of the source finished; nil
+	// when none is in flight. An open waits for it.
+	closing chan struct{}
+
+	snap    scanner.Snapshot
+	have    bool // snap holds a table (maybe an old one)
+	centre  bool // centre the view on the money line at the next table
+	viewOff int  // first shown row when the pane is shorter than the window
+	lens    bool // show the lens instead of the chain (when a deal exists)
+
+	notice    string
+	noticeErr bool
+	spin      spinner.Model
+	spinning  bool
+
+	body []string // rendered in Update (header, table); View adds the status line
 }
 
-// NewChainPlaceholder returns the placeholder chain pane.
-func NewChainPlaceholder(st *theme.Styles) Pane { return &chainPlaceholder{st: st} }
+// NewChainPane builds the option-chain pane.
+func NewChainPane(o ChainOptions) *ChainPane {
+	st := o.Styles
+	if st == nil {
+		st = theme.New(theme.Options{NoColor: true})
+	}
+	ctx := o.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	srch := o.Searcher
+	if srch == nil {
+		srch = scanner.NewSearcher(scanner.BuiltinTickers(), o.Watchlist, o.Deals)
+	}
+	look := o.Lookup
+	if look == nil && o.Client != nil {
+		look = scanner.NewTWSLookup(o.Client, 0, 0)
+	}
+	var src chainSource
+	switch {
+	case o.Fetcher != nil:
+		src = fetcherSource{o.Fetcher}
+	case o.Client != nil:
+		src = fetcherSource{scanner.NewFetcher(o.Client, scanner.FetcherOptions{Names: srch.Name})}
+	}
+	p := newChainPane(st, ctx, src, srch, look)
+	p.cfgDeals = append([]scanner.Deal(nil), o.Deals...)
+	p.watch = append([]string(nil), o.Watchlist...)
+	if o.Strikes > 0 {
+		p.strikes = o.Strikes
+	}
+	if o.MinRefresh > 0 {
+		p.gap = o.MinRefresh
+	}
+	return p
+}
+
+// newChainPane builds the pane over any chain source (the tests pass a
+// fake one).
+func newChainPane(st *theme.Styles, ctx context.Context, src chainSource, srch *scanner.Searcher, look *scanner.TWSLookup) *ChainPane {
+	p := &ChainPane{
+		st: st, ctx: ctx, src: src, srch: srch, look: look,
+		keys:      newChainKeys(),
+		strikes:   scanner.DefaultStrikes,
+		gap:       defaultMinRefresh,
+		userDeals: map[string]scanner.Deal{},
+		search:    newChainSearch(st),
+		spin:      spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Chain.Notice)),
+	}
+	p.search.hasLook = look != nil
+	p.syncKeys()
+	p.render()
+	return p
+}
+
+// Close cancels the pane's lines. main calls it after the program ends
+// (the pane is no longer updated then); it blocks until the supervisor
+// took the cancels, or returns at once when the supervisor has stopped.
+func (p *ChainPane) Close() {
+	if p.src != nil {
+		p.src.Close()
+	}
+}
 
 // Init implements Pane.
-func (p *chainPlaceholder) Init() tea.Cmd { return nil }
-
-// Update implements Pane.
-func (p *chainPlaceholder) Update(tea.Msg) (Pane, tea.Cmd) { return p, nil }
-
-// View implements Pane.
-func (p *chainPlaceholder) View() string {
-	lines := []string{
-		p.st.Chain.Header.Render("Option chains"),
-		"",
-		p.st.Chain.Placeholder.Render("press / to search a symbol (coming with the scanner)"),
-		p.st.Chain.Placeholder.Render("tab returns to the connection panes"),
-	}
-	return strings.Join(lines, "\n")
-}
+func (p *ChainPane) Init() tea.Cmd { return nil }
 
 // SetSize implements Pane.
-func (p *chainPlaceholder) SetSize(w, h int) { p.w, p.h = w, h }
+func (p *ChainPane) SetSize(w, h int) {
+	if w == p.w && h == p.h {
+		return
+	}
+	p.w, p.h = w, h
+	p.search.input.Width = max(1, w-4)
+	p.render()
+}
 
 // Focus implements Pane.
-func (p *chainPlaceholder) Focus() { p.focused = true }
+func (p *ChainPane) Focus() { p.focused = true }
 
 // Blur implements Pane.
-func (p *chainPlaceholder) Blur() { p.focused = false }
+func (p *ChainPane) Blur() { p.focused = false }
 
-// Typing implements Pane.
-func (p *chainPlaceholder) Typing() bool { return false }
+// FocusCmd is called by the root after Focus or Blur: leaving the pane
+// closes the chain (every line is cancelled); coming back opens it again.
+func (p *ChainPane) FocusCmd() tea.Cmd {
+	if !p.focused {
+		if p.live == nil && p.pending == nil {
+			return nil
+		}
+		p.dropRequests()
+		p.left = true
+		p.render()
+		return p.closeSource()
+	}
+	if p.left && p.want.symbol != "" {
+		p.left = false
+		return p.startOpen(p.want, false)
+	}
+	return nil
+}
+
+// Typing implements Pane: the search input or the deal form owns the
+// keyboard, so the root sends every key (but ctrl+c) here.
+func (p *ChainPane) Typing() bool { return p.search.open || p.form != nil }
 
 // Title implements Pane.
-func (p *chainPlaceholder) Title() string { return "Chain" }
+func (p *ChainPane) Title() string {
+	t := "Chain"
+	switch {
+	case p.form != nil:
+		return t + " · deal terms " + p.form.symbol
+	case p.search.open:
+		return t + " · search"
+	case p.want.symbol == "":
+		return t
+	}
+	t += " · " + p.want.symbol
+	if p.have && p.snap.Symbol == p.want.symbol {
+		t += " " + fmtExpiry(p.snap.Expiry)
+	}
+	if p.showLens() {
+		t += " · merger-arb lens"
+	}
+	return t
+}
 
 // ShortHelp implements help.KeyMap.
-func (p *chainPlaceholder) ShortHelp() []key.Binding { return nil }
+func (p *ChainPane) ShortHelp() []key.Binding { return p.keys.short() }
 
 // FullHelp implements help.KeyMap.
-func (p *chainPlaceholder) FullHelp() [][]key.Binding { return nil }
+func (p *ChainPane) FullHelp() [][]key.Binding { return p.keys.full() }
+
+// syncKeys enables the bindings that apply now.
+func (p *ChainPane) syncKeys() {
+	p.keys.sync(chainKeyState{
+		searching: p.search.open, form: p.form != nil,
+		symbol: p.want.symbol != "", live: p.live != nil && p.have,
+		lens: p.have && p.snap.Lens != nil,
+	})
+}
+
+// showLens reports whether the lens view is on (and possible).
+func (p *ChainPane) showLens() bool { return p.lens && p.have && p.snap.Lens != nil }
+
+func (p *ChainPane) setNotice(isErr bool, text string) { p.notice, p.noticeErr = text, isErr }
+
+// View implements Pane: the body rendered in Update, or the search or form
+// over it, and the status line.
+func (p *ChainPane) View() string {
+	switch {
+	case p.form != nil:
+		return p.formView()
+	case p.search.open:
+		return p.searchView()
+	}
+	body := p.body
+	if n := p.h - 1; len(body) > n {
+		body = body[:max(0, n)]
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(body, "\n"))
+	for i := len(body); i < p.h-1; i++ {
+		b.WriteByte('\n')
+	}
+	if p.h > 0 {
+		b.WriteByte('\n')
+		b.WriteString(p.statusLine())
+	}
+	return b.String()
+}

@@ -216,12 +216,29 @@ func (m *Model) syncKeys() {
 	m.keys.setTyping(m.panes[m.focus].Typing(), m.focus == focusChain)
 }
 
-// setFocus moves focus to f.
-func (m *Model) setFocus(f focusID) {
-	m.panes[m.focus].Blur()
+// focusCmder is a pane with work to start when it gains or loses focus:
+// the chain pane cancels its market-data lines when left and re-opens its
+// chain on return. The root calls FocusCmd after Blur and after Focus.
+type focusCmder interface{ FocusCmd() tea.Cmd }
+
+// setFocus moves focus to f. The chain pane gets more rows while it has
+// focus (see computeLayout), so crossing it re-lays the screen out.
+func (m *Model) setFocus(f focusID) tea.Cmd {
+	old := m.focus
+	m.panes[old].Blur()
 	m.focus = (f + focusCount) % focusCount
 	m.panes[m.focus].Focus()
 	m.syncKeys()
+	if (old == focusChain) != (m.focus == focusChain) {
+		m.relayout()
+	}
+	var cmds []tea.Cmd
+	for _, p := range []Pane{m.panes[old], m.panes[m.focus]} {
+		if fc, ok := p.(focusCmder); ok {
+			cmds = append(cmds, fc.FocusCmd())
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // setNotice shows a message in the status line.

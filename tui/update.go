@@ -75,11 +75,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.relayout()
 		return m, nil
 	case key.Matches(msg, m.keys.Next):
-		m.setFocus(m.focus + 1)
-		return m, nil
+		return m, m.setFocus(m.focus + 1)
 	case key.Matches(msg, m.keys.Prev):
-		m.setFocus(m.focus - 1)
-		return m, nil
+		return m, m.setFocus(m.focus - 1)
 	case key.Matches(msg, m.keys.Reconnect):
 		// Acknowledge at once; the outcome arrives as state events.
 		m.reconnWait = true
@@ -93,10 +91,10 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.help.ShowAll = false
 			m.relayout()
 		}
-		m.setFocus(focusLog)
+		fcmd := m.setFocus(focusLog)
 		cmd := m.log.startSearch()
 		m.syncKeys()
-		return m, cmd
+		return m, tea.Batch(fcmd, cmd)
 	}
 	p, cmd := focused.Update(msg)
 	m.panes[m.focus] = p

@@ -16,18 +16,28 @@ const (
 	topHeight = 8 // connection and session panes, border included
 )
 
+// chainCompactBelow is the terminal height below which the focused chain
+// pane also takes the rows of the connection and session panes.
+const chainCompactBelow = 32
+
 // layout is the geometry for the current terminal size, computed on every
-// resize (and when full help toggles).
+// resize (and when full help toggles or the chain pane gains or loses
+// focus).
 type layout struct {
 	tooSmall         bool
-	statusW, countsW int // outer widths of the top row
+	statusW, countsW int  // outer widths of the top row
+	hideTop          bool // the top row gives its rows to the chain pane
 	tlFramed         bool
-	tlH, tlWidth     int // timeline block height and strip width (cells)
+	tlH, tlWidth     int // timeline block height (0: hidden) and strip width (cells)
 	bottomH          int // log / chain / help block height
 	footerH          int
 }
 
-func computeLayout(w, h int) layout {
+// computeLayout splits the screen. A focused chain pane needs rows more
+// than history does: the timeline gives way to it, and on terminals
+// shorter than chainCompactBelow the top row too (the header line keeps
+// the connection badge, and tab brings everything back).
+func computeLayout(w, h int, chain bool) layout {
 	if w < minWidth || h < minHeight {
 		return layout{tooSmall: true}
 	}
@@ -35,6 +45,15 @@ func computeLayout(w, h int) layout {
 	l.statusW = w * 11 / 20
 	l.countsW = w - l.statusW
 	rest := h - 1 - topHeight - l.footerH
+	if chain {
+		l.tlWidth = w - 4 // still rendered for the counters' availability
+		if h < chainCompactBelow {
+			l.hideTop = true
+			rest += topHeight
+		}
+		l.bottomH = rest
+		return l
+	}
 	if rest-4 >= 8 {
 		l.tlFramed, l.tlH, l.tlWidth = true, 4, w-4
 	} else {
@@ -51,7 +70,7 @@ func (m *Model) resize(w, h int) {
 }
 
 func (m *Model) relayout() {
-	m.lay = computeLayout(m.w, m.h)
+	m.lay = computeLayout(m.w, m.h, m.focus == focusChain)
 	m.help.Width = max(0, m.w-2)
 	if m.lay.tooSmall {
 		return
@@ -80,21 +99,24 @@ func (m Model) View() string {
 	b.WriteString(m.headerView())
 	b.WriteByte('\n')
 
-	left := frame(st, frameSpec{title: m.status.Title(), body: m.status.View(), width: m.lay.statusW,
-		height: topHeight, focused: m.focus == focusStatus, tag: m.connTag()})
-	right := frame(st, frameSpec{title: m.counter.Title(), body: m.counter.View(), width: m.lay.countsW,
-		height: topHeight, focused: m.focus == focusCounters, tag: st.Muted.Render("up " + fmtAge(m.uptime()))})
-	ll, rl := strings.Split(left, "\n"), strings.Split(right, "\n")
-	for i := range ll {
-		b.WriteString(ll[i])
-		if i < len(rl) {
-			b.WriteString(rl[i])
+	if !m.lay.hideTop {
+		left := frame(st, frameSpec{title: m.status.Title(), body: m.status.View(), width: m.lay.statusW,
+			height: topHeight, focused: m.focus == focusStatus, tag: m.connTag()})
+		right := frame(st, frameSpec{title: m.counter.Title(), body: m.counter.View(), width: m.lay.countsW,
+			height: topHeight, focused: m.focus == focusCounters, tag: st.Muted.Render("up " + fmtAge(m.uptime()))})
+		ll, rl := strings.Split(left, "\n"), strings.Split(right, "\n")
+		for i := range ll {
+			b.WriteString(ll[i])
+			if i < len(rl) {
+				b.WriteString(rl[i])
+			}
+			b.WriteByte('\n')
 		}
+	}
+	if m.lay.tlH > 0 {
+		b.WriteString(m.timelineView())
 		b.WriteByte('\n')
 	}
-
-	b.WriteString(m.timelineView())
-	b.WriteByte('\n')
 	b.WriteString(m.bottomView())
 	b.WriteByte('\n')
 	b.WriteString(m.footerView())

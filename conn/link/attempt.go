@@ -160,7 +160,45 @@ func (a *attempt) run() {
 	a.startRelay(tws, ver, connTime)
 }
 
+// dial opens the TCP connection to TWS. With LinkConnect.Retry set, a
+// refused dial is retried here on the supervisor's backoff schedule and the
+// refusals are reported in batches; anything else ends the loop.
 func (a *attempt) dial() (net.Conn, *conn.LinkClosed) {
+	r := a.cmd.Retry
+	if r == nil {
+		return a.dialOnce()
+	}
+	back := conn.Backoff{Base: msOr(r.BaseMs, 250*time.Millisecond), Multiplier: max(r.Factor, 1), Cap: msOr(r.CapMs, 5*time.Second)}
+	report := msOr(r.ReportMs, 10*time.Second)
+	wait := time.Duration(max(r.DelayMs, 0)) * time.Millisecond
+	lastReport := time.Now()
+	refused := 0
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for n := r.From; ; n++ {
+		select {
+		case <-timer.C:
+		case <-a.ctx.Done():
+			return nil, &conn.LinkClosed{Cause: conn.LinkCauseDropped}
+		}
+		c, cl := a.dialOnce()
+		if cl == nil || cl.Cause != conn.LinkCauseRefused {
+			if refused > 0 {
+				a.emit(conn.LinkRetrying{A: a.id, Refused: refused})
+			}
+			return c, cl
+		}
+		refused++
+		wait = back.Delay(n)
+		if time.Since(lastReport) >= report {
+			a.emit(conn.LinkRetrying{A: a.id, Refused: refused, NextInMs: wait.Milliseconds()})
+			refused, lastReport = 0, time.Now()
+		}
+		timer.Reset(wait)
+	}
+}
+
+func (a *attempt) dialOnce() (net.Conn, *conn.LinkClosed) {
 	if a.cmd.Port <= 0 || a.cmd.Port > 65535 {
 		return nil, &conn.LinkClosed{Cause: conn.LinkCauseDialError, Detail: fmt.Sprintf("invalid port %d", a.cmd.Port)}
 	}

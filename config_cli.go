@@ -1,0 +1,243 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/obs"
+	"github.com/ibwatch/ibwatch/scanner"
+)
+
+// osEnv reads the process environment.
+func osEnv(name string) (string, bool) { return os.LookupEnv(name) }
+
+// options are the watcher's settings, ready for wiring.
+type options struct {
+	cfg         conn.Config
+	headless    bool
+	demo        bool
+	noColor     bool
+	background  string // auto, dark, light
+	bell        bool
+	debug       bool
+	stateDir    string
+	logFile     string
+	metricsAddr string // listen address ("" = off)
+	watchlist   []string
+	deals       []scanner.Deal
+	configPath  string
+	configFound bool
+}
+
+// options turns settings into what main wires.
+func (s *settings) options() options {
+	o := options{
+		noColor: s.NoColor || os.Getenv("NO_COLOR") != "", background: s.Background,
+		bell: s.Bell, debug: s.Debug, stateDir: s.StateDir, logFile: s.LogFile,
+		watchlist: s.Watchlist, deals: s.Deals,
+		configPath: s.ConfigPath, configFound: s.ConfigFound,
+	}
+	o.metricsAddr, _ = obs.ListenAddr(s.MetricsAddr) // checked when the value was set
+	o.cfg = conn.Config{
+		Host: s.Host, Port: s.Port, ClientIDs: s.ClientIDs,
+		Heartbeat: s.Heartbeat, HeartbeatTimeout: s.HeartbeatTimeout,
+		DialTimeout: s.DialTimeout, HandshakeTimeout: s.HandshakeTimeout,
+		BackoffBase: s.BackoffBase, BackoffMax: s.BackoffMax,
+		JournalDir: filepath.Join(s.StateDir, "events"),
+		Schedule: conn.Schedule{
+			DailyRestart: s.DailyRestart, RestartWindow: s.RestartWindow,
+			WeeklyRelogin: s.WeeklyRelogin, Location: s.location,
+		},
+	}
+	return o
+}
+
+// parseOptions parses the watcher's command line with the file and the
+// environment. code is -1 to go on, else the exit status (0 after --help,
+// 2 for bad usage or configuration).
+func parseOptions(args []string, env func(string) (string, bool), errOut io.Writer) (options, int) {
+	c := newCLIFlags("ibwatch", errOut, true)
+	l := loader{env: env}
+	err := c.fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		s, _ := l.load(c) // best effort: the paths in the help
+		printUsage(errOut, c, s)
+		return options{}, 0
+	}
+	if err != nil {
+		fmt.Fprintln(errOut, "Run ibwatch --help for the flags.")
+		return options{}, 2
+	}
+	if c.fs.NArg() > 0 {
+		fmt.Fprintf(errOut, "ibwatch: unexpected argument %q (run ibwatch --help)\n", c.fs.Arg(0))
+		return options{}, 2
+	}
+	s, err := l.load(c)
+	if err != nil {
+		printConfigErrors(errOut, err)
+		return options{}, 2
+	}
+	o := s.options()
+	o.headless, o.demo = c.headless, c.demo
+	// The supervisor's own checks (e.g. its pacing limits) as a last guard.
+	cfg := o.cfg.Defaults()
+	if err := errors.Join(cfg.Validate(), cfg.Schedule.Validate()); err != nil {
+		printConfigErrors(errOut, err)
+		return options{}, 2
+	}
+	return o, -1
+}
+
+// printConfigErrors prints each problem on its own line.
+func printConfigErrors(w io.Writer, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(w, "ibwatch:", line)
+	}
+	fmt.Fprintln(w, "ibwatch: not started: fix the configuration (ibwatch config shows every value and its source)")
+}
+
+func printUsage(w io.Writer, c *cliFlags, s *settings) {
+	fmt.Fprint(w, `Usage: ibwatch [flags]                 watch TWS/Gateway (dashboard)
+       ibwatch --headless [flags]      watch; one JSON event per line on stdout
+       ibwatch --demo [flags]          watch the built-in simulator, with faults
+       ibwatch chain SYMBOL [flags]    print one option chain and exit (ibwatch chain -h)
+       ibwatch sim [flags]             run the TWS simulator (ibwatch sim -h)
+       ibwatch config [--init [--force]]  print the effective configuration / write an example file
+       ibwatch version
+
+Flags:
+`)
+	c.fs.SetOutput(w)
+	c.fs.PrintDefaults()
+	found := "not found"
+	if s.ConfigFound {
+		found = "found"
+	}
+	fmt.Fprintf(w, `
+Every flag is also a config file key (dashes become underscores) and an
+environment variable IBWATCH_<KEY> (e.g. --heartbeat-timeout, heartbeat_timeout,
+IBWATCH_HEARTBEAT_TIMEOUT). Flags win over the environment, the environment
+over the file.
+
+Config file: %s (%s)
+Log file:    %s
+Event journal: %s
+`, s.ConfigPath, found, s.LogFile, filepath.Join(s.StateDir, "events"))
+}
+
+// runConfig is `ibwatch config [--init [--force]] [flags]`.
+func runConfig(args []string, env func(string) (string, bool), stdout, stderr io.Writer) int {
+	c := newCLIFlags("ibwatch config", stderr, false)
+	initFile := c.fs.Bool("init", false, "write a commented example config file (to --config, or the default path)")
+	force := c.fs.Bool("force", false, "with --init: replace an existing file")
+	l := loader{env: env}
+	err := c.fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stderr, "Usage: ibwatch config [--init [--force]] [--config FILE] [flags]\n\n"+
+			"Prints the effective configuration, each value with where it came from\n"+
+			"(default, file:line, env VAR or flag --x); with --init writes a commented example.\n\nFlags:\n")
+		c.fs.SetOutput(stderr)
+		c.fs.PrintDefaults()
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	if c.fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ibwatch config: unexpected argument %q\n", c.fs.Arg(0))
+		return 2
+	}
+	if *initFile {
+		path, _ := l.resolveConfigPath(c.config)
+		if err := writeExample(path, *force); err != nil {
+			fmt.Fprintln(stderr, "ibwatch config:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, "wrote", path)
+		return 0
+	}
+	s, err := l.load(c)
+	if err != nil {
+		printConfigErrors(stderr, err)
+		return 2
+	}
+	if err := writeEffective(stdout, s); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// takeConfigFlag removes --config FILE (or --config=FILE) from a
+// subcommand's arguments, which its own parser would reject.
+func takeConfigFlag(args []string) (rest []string, path string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "config" {
+			rest = append(rest, a)
+			continue
+		}
+		if hasVal {
+			path = val
+		} else if i+1 < len(args) {
+			path = args[i+1]
+			i++
+		}
+	}
+	return rest, path
+}
+
+// chainArgs puts the configured endpoint (and the deal for the symbol, if
+// the file has one and the user gave no --deal) in front of the user's
+// arguments: the flag parser keeps the last value, so the user's flags win.
+// The chain keeps its own client id (191…): the watcher usually holds ours.
+func chainArgs(s *settings, args []string) []string {
+	pre := []string{"--host", s.Host, "--port", strconv.Itoa(s.Port)}
+	sym, hasDeal := "", false
+	for i, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case strings.HasPrefix(a, "-") && name == "deal":
+			hasDeal = true
+		case !strings.HasPrefix(a, "-") && sym == "" && !takesValue(args, i):
+			sym = strings.ToUpper(strings.TrimSpace(a))
+		}
+	}
+	for _, d := range s.Deals {
+		if d.Symbol != sym || hasDeal {
+			continue
+		}
+		pre = append(pre, "--deal", strconv.FormatFloat(d.Price, 'f', -1, 64))
+		if !d.ExpectedClose.IsZero() {
+			pre = append(pre, "--close", d.ExpectedClose.Format("2006-01-02"))
+		}
+		if d.BreakPrice > 0 {
+			pre = append(pre, "--break", strconv.FormatFloat(d.BreakPrice, 'f', -1, 64))
+		}
+	}
+	return append(pre, args...)
+}
+
+// takesValue reports whether args[i] is the value of the flag before it
+// (a "--flag value" pair; --json and --help take none).
+func takesValue(args []string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	prev := args[i-1]
+	if !strings.HasPrefix(prev, "-") || strings.Contains(prev, "=") {
+		return false
+	}
+	switch strings.TrimLeft(prev, "-") {
+	case "json", "h", "help":
+		return false
+	}
+	return true
+}

@@ -1,0 +1,316 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/obs"
+)
+
+type settingKind int
+
+const (
+	kindString settingKind = iota
+	kindPath
+	kindInt
+	kindDuration
+	kindBool
+	kindIDs
+	kindList
+)
+
+// setting is one configuration key: its TOML key, environment variable
+// (IBWATCH_<KEY>) and flag (--key-with-dashes) are derived from key.
+type setting struct {
+	key   string
+	kind  settingKind
+	usage string // flag help, one line
+	doc   string // comment above the key in `ibwatch config --init`
+	// text parses a value from the environment or a flag.
+	text func(s *settings, v string) error
+	// show prints the current value in TOML syntax.
+	show func(s *settings) string
+}
+
+func (st *setting) setText(s *settings, v string) error { return st.text(s, v) }
+
+// setTOML applies a value from the config file. dir is the file's
+// directory (relative paths in the file are relative to it).
+func (st *setting) setTOML(s *settings, v any, dir string) error {
+	switch st.kind {
+	case kindBool:
+		b, ok := v.(bool)
+		if !ok {
+			return fmt.Errorf("want true or false")
+		}
+		return st.text(s, strconv.FormatBool(b))
+	case kindInt:
+		n, ok := v.(int64)
+		if !ok {
+			return fmt.Errorf("want a whole number")
+		}
+		return st.text(s, strconv.FormatInt(n, 10))
+	case kindDuration:
+		switch v.(type) {
+		case string:
+		case int64, float64:
+			return fmt.Errorf("a number has no unit: write it as a string like \"5s\" or \"250ms\"")
+		default:
+			return fmt.Errorf("not a duration like 5s")
+		}
+	case kindIDs:
+		return setIDsTOML(s, v)
+	case kindList:
+		return setListTOML(s, v)
+	}
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("want a string in double quotes")
+	}
+	if st.kind == kindPath && str != "" {
+		str = expandHome(str)
+		if !filepath.IsAbs(str) {
+			str = filepath.Join(dir, str)
+		}
+	}
+	return st.text(s, str)
+}
+
+func durSetting(key, usage, doc string, f func(*settings) *time.Duration) setting {
+	return setting{key: key, kind: kindDuration, usage: usage, doc: doc,
+		text: func(s *settings, v string) error {
+			d, err := parseDuration(v)
+			if err == nil {
+				*f(s) = d
+			}
+			return err
+		},
+		show: func(s *settings) string { return quote(formatDuration(*f(s))) },
+	}
+}
+
+func boolSetting(key, usage, doc string, f func(*settings) *bool) setting {
+	return setting{key: key, kind: kindBool, usage: usage, doc: doc,
+		text: func(s *settings, v string) error {
+			b, err := parseBool(v)
+			if err == nil {
+				*f(s) = b
+			}
+			return err
+		},
+		show: func(s *settings) string { return strconv.FormatBool(*f(s)) },
+	}
+}
+
+// strSetting is a string key; check returns the value to keep or an error.
+func strSetting(key string, kind settingKind, usage, doc string, f func(*settings) *string, check func(*settings, string) (string, error)) setting {
+	return setting{key: key, kind: kind, usage: usage, doc: doc,
+		text: func(s *settings, v string) error {
+			if kind == kindPath {
+				v = expandHome(v)
+			}
+			if check != nil {
+				var err error
+				if v, err = check(s, v); err != nil {
+					return err
+				}
+			}
+			*f(s) = v
+			return nil
+		},
+		show: func(s *settings) string { return quote(*f(s)) },
+	}
+}
+
+// settingTable lists every key, in the order `ibwatch config` prints them.
+var settingTable = []setting{
+	strSetting("host", kindString, "TWS/Gateway `host`", "TWS or IB Gateway host. Keep it on this machine or a trusted LAN: the API is unencrypted.",
+		func(s *settings) *string { return &s.Host }, checkHost),
+	{key: "port", kind: kindInt, usage: "TWS/Gateway API `port` (TWS 7497 paper / 7496 live; Gateway 4002 paper / 4001 live)",
+		doc:  "API port: TWS 7497 paper / 7496 live, IB Gateway 4002 paper / 4001 live.",
+		text: setPort, show: func(s *settings) string { return strconv.Itoa(s.Port) }},
+	{key: "client_id", kind: kindIDs, usage: "client `ids`: the preferred one, then alternates tried when TWS says an id is in use (e.g. 101,102 or 101-103)",
+		doc:  "Client id, then alternates tried in order when TWS says an id is in use (326):\na number, a list [101, 102, 103] or a string \"101-103\".",
+		text: setIDsText, show: func(s *settings) string { return formatIDs(s.ClientIDs) }},
+	durSetting("heartbeat", "send a heartbeat (REQ_CURRENT_TIME) this `often`", "Send a heartbeat (REQ_CURRENT_TIME) this often.",
+		func(s *settings) *time.Duration { return &s.Heartbeat }),
+	durSetting("heartbeat_timeout", "declare TWS silent after this `long` without a heartbeat reply", "Declare TWS silent (frozen, or a half-open socket) after this long without a reply.",
+		func(s *settings) *time.Duration { return &s.HeartbeatTimeout }),
+	durSetting("dial_timeout", "TCP connect `deadline`", "TCP connect deadline.",
+		func(s *settings) *time.Duration { return &s.DialTimeout }),
+	durSetting("handshake_timeout", "`deadline` for TWS's handshake reply and NEXT_VALID_ID", "Deadline for TWS's handshake reply and NEXT_VALID_ID (an open \"accept incoming connection\" dialog stalls here).",
+		func(s *settings) *time.Duration { return &s.HandshakeTimeout }),
+	durSetting("backoff_base", "first reconnect wait `bound`", "Reconnect backoff: each wait is random between 0 and a bound that starts here\nand grows ×1.6 per failed attempt (full jitter) …",
+		func(s *settings) *time.Duration { return &s.BackoffBase }),
+	durSetting("backoff_max", "reconnect wait `cap`", "… up to this cap.",
+		func(s *settings) *time.Duration { return &s.BackoffMax }),
+	strSetting("state_dir", kindPath, "`dir`ectory for the event journal and the log file", "Where the event journal (events/) and the log file live.\nRelative paths in this file are relative to the file's directory; ~ is your home.",
+		func(s *settings) *string { return &s.StateDir }, checkNonEmpty),
+	strSetting("log_file", kindPath, "log `file` (default: ibwatch.log in the state dir)", "The log file (default: ibwatch.log in state_dir).",
+		func(s *settings) *string { return &s.LogFile }, nil),
+	boolSetting("debug", "debug logging", "Debug logging in the log file.", func(s *settings) *bool { return &s.Debug }),
+	boolSetting("bell", "ring the terminal bell when the link is lost and when it recovers", "Ring the terminal bell when the connection is lost and when it recovers.",
+		func(s *settings) *bool { return &s.Bell }),
+	boolSetting("no_color", "no colours (NO_COLOR is honoured too)", "No colours (the NO_COLOR environment variable is honoured too).",
+		func(s *settings) *bool { return &s.NoColor }),
+	strSetting("background", kindString, "terminal background: `auto|dark|light` (auto asks the terminal)", "Terminal background: \"auto\" (ask the terminal), \"dark\" or \"light\".",
+		func(s *settings) *string { return &s.Background }, checkBackground),
+	strSetting("daily_restart", kindString, "TWS auto-restart time `HH:MM`, to label the outage it causes", "TWS/Gateway daily auto-restart time (HH:MM, 24 h, in timezone); \"\" = none.\nAn outage inside the restart window is labelled expected; one that outlives it is escalated.",
+		func(s *settings) *string { return &s.DailyRestart }, checkClock),
+	strSetting("timezone", kindString, "IANA time `zone` of daily_restart (default: local)", "Time zone of daily_restart, e.g. \"America/New_York\"; \"\" = this machine's.",
+		func(s *settings) *string { return &s.Timezone }, checkZone),
+	durSetting("restart_window", "how `long` an outage after the daily restart counts as expected", "How long an outage after daily_restart counts as expected.",
+		func(s *settings) *time.Duration { return &s.RestartWindow }),
+	boolSetting("weekly_relogin", "expect IB's Sunday 01:00 ET session reset (manual re-login)", "Expect IB's weekly session reset (Sunday 01:00 New York), after which TWS needs a manual login.",
+		func(s *settings) *bool { return &s.WeeklyRelogin }),
+	strSetting("metrics_addr", kindString, "serve Prometheus /metrics and /healthz on `addr`ess (\":9464\" binds 127.0.0.1; \"0.0.0.0:9464\" for all)", "Serve Prometheus /metrics and /healthz here; \"\" = off.\n\":9464\" or \"9464\" binds 127.0.0.1 only; name a host (\"0.0.0.0:9464\") to expose it.",
+		func(s *settings) *string { return &s.MetricsAddr }, checkMetricsAddr),
+	{key: "watchlist", kind: kindList, usage: "`symbols` offered first in the symbol search (comma-separated)",
+		doc:  "Symbols offered first in the symbol search.",
+		text: setListText, show: func(s *settings) string { return formatList(s.Watchlist) }},
+}
+
+// settingByKey finds a key's setting.
+func settingByKey(key string) *setting {
+	for i := range settingTable {
+		if settingTable[i].key == key {
+			return &settingTable[i]
+		}
+	}
+	return nil
+}
+
+func parseDuration(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		return 0, fmt.Errorf("not a duration like 5s")
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("must be longer than 0s")
+	}
+	return d, nil
+}
+
+// formatDuration prints 10m rather than 10m0s.
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("want true or false")
+}
+
+func setPort(s *settings, v string) error {
+	p, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || p < 1 || p > 65535 {
+		return fmt.Errorf("not a port number 1–65535")
+	}
+	s.Port = p
+	return nil
+}
+
+func checkHost(_ *settings, v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.ContainsAny(v, " /\t") {
+		return "", fmt.Errorf("not a host name or IP address")
+	}
+	return v, nil
+}
+
+func checkNonEmpty(_ *settings, v string) (string, error) {
+	if strings.TrimSpace(v) == "" {
+		return "", fmt.Errorf("must not be empty")
+	}
+	return v, nil
+}
+
+func checkBackground(_ *settings, v string) (string, error) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	switch v {
+	case "auto", "dark", "light":
+		return v, nil
+	}
+	return "", fmt.Errorf("want auto, dark or light")
+}
+
+func checkClock(_ *settings, v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	if _, _, err := conn.ParseClock(v); err != nil {
+		return "", fmt.Errorf("not a time of day like 23:45")
+	}
+	return v, nil
+}
+
+func checkZone(s *settings, v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "Local" {
+		s.location = time.Local
+		return v, nil
+	}
+	loc, err := time.LoadLocation(v)
+	if err != nil {
+		return "", fmt.Errorf("unknown time zone (want an IANA name like America/New_York)")
+	}
+	s.location = loc
+	return v, nil
+}
+
+func checkMetricsAddr(_ *settings, v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if _, err := obs.ListenAddr(v); err != nil {
+		return "", err
+	}
+	return v, nil
+}
+
+// expandHome turns a leading ~ into the home directory.
+func expandHome(p string) string {
+	if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, `~\`) {
+		return p
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return p
+	}
+	return filepath.Join(home, p[1:])
+}
+
+// quote writes a TOML basic string.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

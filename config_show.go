@@ -1,0 +1,119 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// writeEffective prints the effective configuration as TOML, each value
+// followed by where it came from. The output is itself a valid config file.
+func writeEffective(w io.Writer, s *settings) error {
+	var b strings.Builder
+	b.WriteString("# ibwatch: effective configuration (flags > IBWATCH_* environment > config file > defaults)\n")
+	if s.ConfigFound {
+		fmt.Fprintf(&b, "# config file: %s\n\n", s.ConfigPath)
+	} else {
+		fmt.Fprintf(&b, "# config file: %s (not found; `ibwatch config --init` writes an example)\n\n", s.ConfigPath)
+	}
+	lines := make([][2]string, 0, len(settingTable))
+	width := 0
+	for i := range settingTable {
+		st := &settingTable[i]
+		kv := st.key + " = " + st.show(s)
+		width = max(width, len(kv))
+		lines = append(lines, [2]string{kv, s.origin(st.key).String()})
+	}
+	for _, l := range lines {
+		fmt.Fprintf(&b, "%-*s  # %s\n", width, l[0], l[1])
+	}
+	if len(s.Deals) == 0 {
+		b.WriteString("\n# deals: none\n")
+	}
+	for _, d := range s.Deals {
+		fmt.Fprintf(&b, "\n[deals.%s]  # %s\n", tableKey(d.Symbol), s.dealOrigin[d.Symbol])
+		fmt.Fprintf(&b, "price = %s\n", strconv.FormatFloat(d.Price, 'f', -1, 64))
+		if !d.ExpectedClose.IsZero() {
+			fmt.Fprintf(&b, "close = %s\n", d.ExpectedClose.Format("2006-01-02"))
+		}
+		if d.BreakPrice != 0 {
+			fmt.Fprintf(&b, "break = %s\n", strconv.FormatFloat(d.BreakPrice, 'f', -1, 64))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// tableKey quotes a symbol that is not a bare TOML key ("BRK.B", "BRK B").
+func tableKey(sym string) string {
+	for _, r := range sym {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return quote(sym)
+		}
+	}
+	return sym
+}
+
+// exampleConfig is the commented file `ibwatch config --init` writes: every
+// key with its default, commented out, and an example deal.
+func exampleConfig() string {
+	def := defaultSettings()
+	var b strings.Builder
+	b.WriteString(`# ibwatch configuration (TOML).
+#
+# Every key is optional; each is shown commented out with its default.
+# Precedence: command-line flags > IBWATCH_* environment variables > this file
+# > defaults. Each key's variable is IBWATCH_ + the key in capitals (heartbeat
+# -> IBWATCH_HEARTBEAT), its flag the key with dashes (--heartbeat). Run
+# "ibwatch config" to see the effective values and where each came from.
+# Durations are strings like "250ms", "5s", "10m".
+`)
+	for i := range settingTable {
+		st := &settingTable[i]
+		b.WriteString("\n")
+		for _, l := range strings.Split(st.doc, "\n") {
+			b.WriteString("# " + l + "\n")
+		}
+		fmt.Fprintf(&b, "#%s = %s\n", st.key, st.show(def))
+	}
+	b.WriteString(`
+# Merger-arbitrage deals you follow: one table per target symbol (quote a
+# symbol with a dot: [deals."BRK.B"]). The symbol search offers deals first
+# and "ibwatch chain SYMBOL" adds the deal lens for them. Only in this file.
+#
+#[deals.XYZ]
+#price = 25.50        # cash paid per share at closing (required)
+#close = 2026-09-30   # expected closing date (optional)
+#break = 18.00        # where the stock would trade if the deal failed (optional)
+`)
+	return b.String()
+}
+
+// writeExample writes exampleConfig to path, refusing to replace an
+// existing file unless force.
+func writeExample(path string, force bool) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if force {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists (use --force to replace it)", path)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(f, exampleConfig()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
