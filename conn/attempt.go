@@ -40,7 +40,7 @@ func (s *Supervisor) sendConnect() {
 		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
 	})
 	if err != nil {
-		s.linkMisbehaved(CauseLinkProtocol, err.Error())
+		s.sendFailed(err)
 	}
 }
 
@@ -107,6 +107,22 @@ func exitText(err error) string {
 		return ee.String()
 	}
 	return err.Error()
+}
+
+// sendFailed handles a command that could not be written to the link. A
+// link that stopped reading is hung (a protocol failure); a link whose pipe
+// is gone is dying or dead, which is a crash, whatever its exit report says
+// later (it may lag behind, e.g. while its stderr drains into a slow disk).
+func (s *Supervisor) sendFailed(err error) {
+	if errors.Is(err, errLinkNotReading) {
+		s.linkMisbehaved(CauseLinkProtocol, err.Error())
+		return
+	}
+	detail := "the link process died (" + err.Error() + ")"
+	s.cfg.Logger.Warn("link gone", "err", err)
+	s.emit(Event{Kind: KindLink, Severity: SevError, Cause: CauseLinkCrashed, Message: detail})
+	s.killLink()
+	s.lose(CauseLinkCrashed, detail, time.Time{})
 }
 
 // linkMisbehaved kills the link and treats the attempt/session as lost.
@@ -317,8 +333,8 @@ func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
 	}
 	now := s.cfg.Now()
 	wasUp := s.phase == phUp
+	var lat time.Duration
 	if wasUp {
-		lat := time.Duration(0)
 		switch {
 		case !at.IsZero():
 			lat = max(now.Sub(at), 0)
@@ -350,7 +366,7 @@ func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
 	wait, rotate := s.nextWait(cause)
 	s.retryAt = now.Add(wait)
 	s.noteOutage(now, wasUp)
-	s.setStateDetail(StateBackoff, cause, detail) // names the id that failed
+	s.setStateLatency(StateBackoff, cause, detail, lat) // names the id that failed
 	if rotate {
 		s.idIdx = (s.idIdx + 1) % len(s.cfg.ClientIDs)
 		s.emitApp(SevWarning, fmt.Sprintf("client id still in use: switching to client id %d", s.clientID()))
@@ -393,7 +409,7 @@ func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
 			ReportMs: report.Milliseconds()},
 	})
 	if err != nil {
-		s.linkMisbehaved(CauseLinkProtocol, err.Error())
+		s.sendFailed(err)
 	}
 }
 

@@ -41,7 +41,9 @@ func TestFarmName(t *testing.T) {
 		"HMDS data farm connection is inactive but should be available upon demand.ushmds": "ushmds",
 		"Sec-def data farm connection is broken:secdefnj":                                  "secdefnj",
 		"Market data farm connection is OK:usfarm.nj":                                      "usfarm.nj",
-		"garbage": "?",
+		"garbage": "",
+		"Market data farm connection is OK:\x1b]0;x": "",
+		"Market data farm connection is OK:a b c":    "",
 	}
 	for in, want := range cases {
 		if got := farmName(in); got != want {

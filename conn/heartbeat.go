@@ -100,7 +100,7 @@ func (s *Supervisor) sendPing(now time.Time) {
 	}
 	s.pingN++
 	if err := s.link.send(LinkPing{N: s.pingN}); err != nil {
-		s.linkMisbehaved(CauseLinkProtocol, err.Error())
+		s.sendFailed(err)
 		return
 	}
 	s.pingWait = now.Add(s.cfg.LinkPingTimeout)

@@ -40,7 +40,7 @@ func (s *Supervisor) pump(now time.Time) {
 			s.symLast = now
 		}
 		if err := s.link.send(m); err != nil {
-			s.linkMisbehaved(CauseLinkProtocol, err.Error())
+			s.sendFailed(err)
 			return
 		}
 	}

@@ -221,7 +221,9 @@ func (s *Supervisor) onTWSError(e *LinkTWSError, now time.Time) {
 		return // "not connected" noise from a dying client
 	}
 	if kind, status, ok := farmFromCode(e.Code); ok {
-		s.onFarm(kind, farmName(e.Msg), status, now) // status first, so the event never runs ahead of it
+		if name := farmName(e.Msg); name != "" {
+			s.onFarm(kind, name, status, now) // status first, so the event never runs ahead of it
+		}
 		s.logTWS(e.R, e.Code, e.Msg, now)
 		return
 	}
@@ -259,16 +261,26 @@ func (s *Supervisor) onTWSError(e *LinkTWSError, now time.Time) {
 }
 
 // farmName extracts the farm from "Market data farm connection is OK:usfarm"
-// or "…available upon demand.ushmds".
+// or "…available upon demand.ushmds". A name that does not look like a farm
+// (letters, digits, '.', '_', '-'; at most 32) gives "": the status is not
+// recorded, so hostile text cannot invent farms (the message is still logged).
 func farmName(msg string) string {
 	msg = Sanitize(msg)
+	name := ""
 	if i := strings.LastIndex(msg, ":"); i >= 0 && i+1 < len(msg) {
-		return strings.TrimSpace(msg[i+1:])
+		name = strings.TrimSpace(msg[i+1:])
+	} else if i := strings.Index(msg, "demand."); i >= 0 && i+7 < len(msg) {
+		name = strings.TrimSpace(msg[i+7:])
 	}
-	if i := strings.Index(msg, "demand."); i >= 0 && i+7 < len(msg) {
-		return strings.TrimSpace(msg[i+7:])
+	if name == "" || len(name) > 32 {
+		return ""
 	}
-	return "?"
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return ""
+		}
+	}
+	return name
 }
 
 // onFarm records a farm status and re-requests market data after a market

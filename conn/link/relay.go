@@ -130,11 +130,12 @@ func (a *attempt) pipeFromTWS(tws, cli net.Conn) {
 			return
 		}
 		n := binary.BigEndian.Uint32(hdr[:])
-		if n > wire.MaxFrame {
+		if n > wire.MaxLibraryPayload {
 			// The library would wait for those bytes forever with the
-			// connection looking healthy.
+			// connection looking healthy (or, just under 16 MiB, fail later
+			// with "token too long").
 			a.finish(conn.LinkClosed{Cause: conn.LinkCauseProtocolError,
-				Detail: fmt.Sprintf("TWS sent a frame length of %d bytes (limit %d)", n, wire.MaxFrame)})
+				Detail: fmt.Sprintf("TWS sent a frame length of %d bytes (limit %d)", n, wire.MaxLibraryPayload)})
 			return
 		}
 		frame := make([]byte, 4+int(n))
@@ -218,7 +219,7 @@ func (a *attempt) inspect(payload []byte) {
 	if code == 326 && a.seenCode == 1300 {
 		return // the port reset explains the close better
 	}
-	a.seenCode, a.seenMsg = code, msg
+	a.seenCode, a.seenMsg = code, clipText(msg)
 	if code == 1300 {
 		a.newPort = trailingPort(msg)
 	}

@@ -3,6 +3,7 @@ package link
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/scmhub/ibapi"
 
@@ -55,7 +56,25 @@ func (w *wrapper) ManagedAccounts(accountsList []string) {
 // Error forwards TWS's codes and the library's own.
 func (w *wrapper) Error(reqID ibapi.TickerID, errTime int64, errCode int64, errString string, advancedOrderRejectJson string) {
 	defer w.guard("Error")
-	w.a.emit(conn.LinkTWSError{A: w.a.id, R: reqID, Code: errCode, Msg: errString, TimeMs: errTime, Advanced: advancedOrderRejectJson})
+	w.a.emit(conn.LinkTWSError{A: w.a.id, R: reqID, Code: errCode, Msg: clipText(errString),
+		TimeMs: errTime, Advanced: clipText(advancedOrderRejectJson)})
+}
+
+// maxText bounds a text from TWS in a report: the parent shows one line of
+// it anyway (conn.Sanitize cuts at 512 runes), and a multi-megabyte text
+// would exceed the protocol's line limit and slow the heartbeat.
+const maxText = 4 << 10
+
+// clipText cuts s to at most maxText bytes on a UTF-8 boundary.
+func clipText(s string) string {
+	if len(s) <= maxText {
+		return s
+	}
+	cut := maxText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // CurrentTime answers the heartbeat.

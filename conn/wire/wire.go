@@ -21,6 +21,10 @@ import (
 // scanner limit, 0xFFFFFF bytes). A longer length prefix is a protocol error.
 const MaxFrame = 0xFFFFFF
 
+// MaxLibraryPayload is the largest payload the Go client library can read:
+// its scanner's buffer (MaxFrame bytes) must hold the 4-byte length too.
+const MaxLibraryPayload = MaxFrame - 4
+
 // Magic is the four bytes every V100+ client sends before its version range.
 const Magic = "API\x00"
 
