@@ -133,7 +133,7 @@ func idleCPU(b testing.TB, d time.Duration, connected bool) float64 {
 		}
 	}
 	h := newHarness(b, nil, func(c *Config) {
-		*c = Config{Host: "127.0.0.1", Port: port, LinkCommand: []string{linkBin, "link"}}
+		*c = Config{Host: "127.0.0.1", Port: port, LinkCommand: linkCommand}
 	})
 	if connected {
 		h.waitState(0, StateConnected, 15*time.Second)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,14 +12,13 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/ibwatch/ibwatch/conn/conntest"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 )
 
-// linkBin is the ibwatch binary built once for the package's tests. The
-// supervisor runs it as its link process ("ibwatch link"), exactly as in
-// production. It is built without -race: the ibapi library races inside
-// itself, and that code runs only in the child.
-var linkBin string
+// linkCommand starts the link process for the package's tests (see
+// conntest): the same link.Main as production, built without -race.
+var linkCommand []string
 
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
@@ -31,19 +28,13 @@ func testMain(m *testing.M) int {
 	if addr := os.Getenv("IBWATCH_TEST_SIM_ADDR"); addr != "" {
 		return serveSim(addr) // this process is a simulator for a benchmark
 	}
-	dir, err := os.MkdirTemp("", "ibwatch-conn-test")
+	cmd, err := conntest.LinkCommand()
+	defer conntest.Cleanup()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	linkBin = filepath.Join(dir, "ibwatch")
-	cmd := exec.Command("go", "build", "-o", linkBin, "github.com/ibwatch/ibwatch/conn/link/cmd/ibwatch-link")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building the link binary: %v\n%s", err, out)
-		return 1
-	}
+	linkCommand = cmd
 	code := m.Run()
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
@@ -92,7 +83,7 @@ func fastConfig(port int) Config {
 		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: time.Second,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
 		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
-		LinkCommand:      []string{linkBin, "link"},
+		LinkCommand:      linkCommand,
 		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
 		SilentAfter: time.Hour,
 	}

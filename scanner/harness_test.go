@@ -4,43 +4,27 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/conntest"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 )
 
-// linkBin is the ibwatch binary, built on first use by a live test; the
-// supervisor runs it as its link process ("ibwatch link"), as in
-// production. It is built without -race: the ibapi client races inside
-// itself and runs only in that child. Pure tests and BenchmarkRank10k do
-// not need it.
-var (
-	linkDir   string
-	linkBin   string
-	linkOnce  sync.Once
-	linkError error
-)
+// linkCommand starts the link process; live tests build it on first use
+// (see conntest), so pure tests and BenchmarkRank10k do not need it.
+var linkCommand []string
 
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
 }
 
 func testMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "ibwatch-scanner-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	linkDir = dir
+	defer conntest.Cleanup()
 	code := m.Run()
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
@@ -51,23 +35,15 @@ func testMain(m *testing.M) int {
 	return code
 }
 
-// needLink builds the link binary once (`go build -o tmp/ibwatch
-// github.com/ibwatch/ibwatch`) and fails the test if that is impossible.
+// needLink builds the link binary once and fails the test if that is
+// impossible.
 func needLink(t testing.TB) {
 	t.Helper()
-	linkOnce.Do(func() {
-		bin := filepath.Join(linkDir, "ibwatch")
-		cmd := exec.Command("go", "build", "-o", bin, "github.com/ibwatch/ibwatch")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			linkError = fmt.Errorf("building the link binary: %v\n%s", err, out)
-			return
-		}
-		linkBin = bin
-	})
-	if linkError != nil {
-		t.Fatal(linkError)
+	cmd, err := conntest.LinkCommand()
+	if err != nil {
+		t.Fatal(err)
 	}
+	linkCommand = cmd
 }
 
 // env is a simulator and a running supervisor pointed at it.
@@ -88,7 +64,7 @@ func fastConfig(port int) conn.Config {
 		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: 2 * time.Second,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
 		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
-		LinkCommand:      []string{linkBin, "link"},
+		LinkCommand:      linkCommand,
 		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
 		SilentAfter: time.Hour,
 	}

@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,29 +15,23 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/conntest"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 )
 
-// linkBin is the ibwatch binary, built once (without -race: the ibapi
-// client runs only in this child process, as in production).
-var linkBin string
+// linkCommand starts the link process (see conntest).
+var linkCommand []string
 
 func TestMain(m *testing.M) { os.Exit(testMain(m)) }
 
 func testMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "ibwatch-obs-test")
+	cmd, err := conntest.LinkCommand()
+	defer conntest.Cleanup()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	linkBin = filepath.Join(dir, "ibwatch")
-	cmd := exec.Command("go", "build", "-o", linkBin, "github.com/ibwatch/ibwatch")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building the link binary: %v\n%s", err, out)
-		return 1
-	}
+	linkCommand = cmd
 	code := m.Run()
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
@@ -87,7 +79,7 @@ func newRig(t *testing.T, before func(*twsim.Server)) *rig {
 		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: time.Second,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
 		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
-		LinkCommand: []string{linkBin, "link"}, LinkStderr: io.Discard,
+		LinkCommand: linkCommand, LinkStderr: io.Discard,
 		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
 		SilentAfter: time.Hour,
 		OnEvent:     exp.Observe,
