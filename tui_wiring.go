@@ -31,6 +31,16 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 	}
 	styles := theme.New(theme.Options{NoColor: o.noColor, Dark: dark})
 
+	// The Screen draws only when the view changed (Bubble Tea's renderer
+	// would wake 60 times a second all night). It owns the terminal until
+	// Close, deferred so that a panic restores the terminal too.
+	scr, err := tui.OpenScreen(os.Stdin, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ibwatch:", err)
+		return 1
+	}
+	defer scr.Close()
+
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	supDone := make(chan error, 1)
@@ -45,15 +55,24 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 		BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },
 		LogPath:  o.logFile, Context: ctx, Chain: chain,
 	})
-	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(ctx))
+	p := tea.NewProgram(scr.Model(model), append(scr.ProgramOptions(), tea.WithContext(ctx))...)
 	_, runErr := p.Run()
+	closeErr := scr.Close()
 	interrupted := ctx.Err() != nil // a signal, not a failure
 	chain.Close()                   // frees the chain's lines while the supervisor still runs
 	cancel()
 	supErr := <-supDone
 	// The terminal is ours again: errors may be printed now.
+	if msg := scr.Panic(); msg != "" {
+		fmt.Fprintln(os.Stderr, "ibwatch:", msg)
+		return 1
+	}
 	if runErr != nil && !interrupted {
 		fmt.Fprintln(os.Stderr, "ibwatch:", runErr)
+		return 1
+	}
+	if closeErr != nil {
+		fmt.Fprintln(os.Stderr, "ibwatch:", closeErr)
 		return 1
 	}
 	if supErr != nil {

@@ -28,11 +28,13 @@ func BenchmarkDetect(b *testing.B) {
 	faults := envInt("IBWATCH_BENCH_FAULTS", 50)
 	idle := envDur("IBWATCH_BENCH_IDLE", 60*time.Second)
 	const H, T = 500 * time.Millisecond, 500 * time.Millisecond
+	const stable = 500 * time.Millisecond // StableAfter (default 10 s), short to keep the run short
 	for i := 0; i < b.N; i++ {
 		sim := newSim(b, twsim.Config{})
 		h := newHarness(b, sim, func(c *Config) {
 			c.Heartbeat, c.HeartbeatTimeout = H, T
 			c.BackoffBase, c.BackoffMax = 250*time.Millisecond, 5*time.Second // the defaults
+			c.StableAfter = stable
 		})
 		h.waitState(0, StateConnected, 10*time.Second)
 
@@ -53,6 +55,18 @@ func BenchmarkDetect(b *testing.B) {
 			up := h.waitState(from, StateConnected, 20*time.Second)
 			accepted := lastFault(sim, "restart-up")
 			reconLat = append(reconLat, up.Time.Sub(accepted))
+			// A real restart comes after a healthy spell: wait until the
+			// connection counts as stable (a heartbeat answered
+			// StableAfter after it came up resets the backoff), so each
+			// restart starts from the base delay, as a daily one does.
+			h.waitFor("a stable connection", 10*time.Second, func(evs []Event) bool {
+				for _, ev := range evs[from:] {
+					if ev.Kind == KindHeartbeat && ev.Cause == CauseNone && ev.Time.Sub(up.Time) >= stable {
+						return true
+					}
+				}
+				return false
+			})
 		}
 		h.close()
 		sim.Close() // its price walk would count as our CPU below
@@ -60,7 +74,7 @@ func BenchmarkDetect(b *testing.B) {
 		connCPU := idleCPU(b, idle, true)
 		refusedCPU := idleCPU(b, idle, false)
 
-		fmt.Printf("\nibwatch supervisor benchmark (%d faults each; H=%v T=%v; backoff 250ms..5s full jitter)\n", faults, H, T)
+		fmt.Printf("\nibwatch supervisor benchmark (%d faults each; H=%v T=%v; backoff 250ms..5s full jitter, reset after %v stable)\n", faults, H, T, stable)
 		fmt.Printf("%-34s %10s %10s %10s   %s\n", "measure", "p50", "p99", "max", "target")
 		row := func(name string, d []time.Duration, target string) {
 			fmt.Printf("%-34s %10v %10v %10v   %s\n", name, pct(d, 50), pct(d, 99), pct(d, 100), target)

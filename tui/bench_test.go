@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -13,7 +14,6 @@ func benchModel(b *testing.B, n int) Model {
 	sup := newFakeSup(baseStatus(conn.StateConnected, t0.Add(-time.Hour), conn.CauseReady), baseMetrics())
 	m := New(Options{Sup: sup, History: longLogEvents(n, t0.Add(-20*time.Hour), 5*time.Second),
 		Styles: testStyles(), Now: fixedClock})
-	m.titleCmd = func(string) tea.Cmd { return nil }
 	nm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	nm, _ = nm.Update(snapshotMsg{now: t0, status: sup.st, metrics: sup.met})
 	return nm.(Model)
@@ -55,5 +55,28 @@ func BenchmarkUpdateStateEvent(b *testing.B) {
 	var tm tea.Model = m
 	for i := 0; i < b.N; i++ {
 		tm, _ = tm.Update(connEventMsg{ev: evs[i%2]})
+	}
+}
+
+// BenchmarkTickFrame is what one clock tick costs the dashboard's own
+// code at 120×40 with a busy log: Update with the snapshot, View, and the
+// paint of the rows that changed (header, ages). The wake-ups around it
+// (timer, Cmd goroutine, event loop, renderer) come on top; TestIdleCPU
+// in the repository root measures the whole.
+func BenchmarkTickFrame(b *testing.B) {
+	m := benchModel(b, 10_000)
+	sup := m.opts.Sup.(*fakeSup)
+	p := newPainter()
+	var buf bytes.Buffer
+	f := &screenFrame{view: m.View(), w: 120, h: 40}
+	p.paint(&buf, f)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var tm tea.Model = m
+	for i := 0; i < b.N; i++ {
+		now := t0.Add(time.Duration(i+1) * time.Second)
+		tm, _ = tm.Update(snapshotMsg{now: now, status: sup.st, metrics: sup.met})
+		buf.Reset()
+		p.paint(&buf, &screenFrame{view: tm.View(), w: 120, h: 40})
 	}
 }

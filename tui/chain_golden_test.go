@@ -23,7 +23,6 @@ func chainRoot(t *testing.T, src *fakeSource, w, h int) (Model, *ChainPane) {
 	pane.gap = 0
 	sup := newFakeSup(baseStatus(conn.StateConnected, t0.Add(-time.Hour), conn.CauseReady), baseMetrics())
 	m := New(Options{Sup: sup, Styles: testStyles(), Now: fixedClock, Chain: pane, Context: ctx})
-	m.titleCmd = func(string) tea.Cmd { return nil }
 	m = upd(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m, pane
 }
@@ -116,7 +115,6 @@ func TestChainGolden(t *testing.T) {
 				pane.gap = 0
 				sup := newFakeSup(baseStatus(conn.StateConnected, t0.Add(-time.Hour), conn.CauseReady), baseMetrics())
 				m := New(Options{Sup: sup, Styles: testStyles(), Now: fixedClock, Chain: pane, Context: ctx})
-				m.titleCmd = func(string) tea.Cmd { return nil }
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size.w, size.h))
 				tm.Send(keyTab)
 				tm.Send(keyTab)

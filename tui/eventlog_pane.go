@@ -50,6 +50,8 @@ func (p *logPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case key.Matches(km, p.keys.End):
 		p.follow = true
 		p.refresh()
+	case p.query != "" && key.Matches(km, p.in.Cancel):
+		p.endSearch(false) // a kept search: esc drops it
 	}
 	return p, nil
 }
@@ -146,6 +148,9 @@ func (p *logPane) tag() string {
 func (p *logPane) ShortHelp() []key.Binding {
 	if p.typing {
 		return []key.Binding{p.in.Accept, p.in.Cancel}
+	}
+	if p.query != "" {
+		return []key.Binding{p.keys.Scroll, p.in.Cancel}
 	}
 	return []key.Binding{p.keys.Scroll}
 }

@@ -2,10 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/ibwatch/ibwatch/conn"
 )
 
@@ -52,6 +54,36 @@ func TestLogSearchHighlightsAndFilters(t *testing.T) {
 	}
 }
 
+// A search kept with enter stays a filter until esc drops it; esc without
+// a kept search does nothing to the log.
+func TestLogKeptSearchClearsWithEsc(t *testing.T) {
+	p := newLogPane(testStyles())
+	p.SetSize(100, 10)
+	p.Focus()
+	for i := 0; i < 20; i++ {
+		p.appendEntry(twsEv(t0, int64(2100+i), conn.SevInfo, fmt.Sprintf("farm message %d", i), "", 0), false)
+	}
+	p.startSearch()
+	for _, r := range "message 1" {
+		p.Update(runes(string(r)))
+	}
+	p.Update(keyEnter)
+	if p.Typing() || p.matchCount() != 11 || !strings.Contains(p.Title(), "/message 1 (11)") {
+		t.Fatalf("after enter: typing %v, %d shown, title %q", p.Typing(), p.matchCount(), p.Title())
+	}
+	if !slices.ContainsFunc(p.ShortHelp(), func(b key.Binding) bool { return b.Help().Key == "esc" }) {
+		t.Fatal("help does not offer esc while a search is kept")
+	}
+	p.Update(keyEsc)
+	if p.matchCount() != 20 || strings.Contains(p.Title(), "/") {
+		t.Fatalf("after esc: %d shown, title %q", p.matchCount(), p.Title())
+	}
+	p.Update(keyEsc)
+	if p.matchCount() != 20 {
+		t.Fatalf("a second esc changed the log: %d shown", p.matchCount())
+	}
+}
+
 func TestLogKeepsPlaceWhenFiltering(t *testing.T) {
 	p := newLogPane(testStyles())
 	p.SetSize(100, 5)
@@ -75,7 +107,7 @@ func TestLogKeepsPlaceWhenFiltering(t *testing.T) {
 }
 
 func TestHistoryIsMarked(t *testing.T) {
-	m, _, _ := testModel(t, previousNight())
+	m, _ := testModel(t, previousNight())
 	v := m.View()
 	if !strings.Contains(v, "previous session ↑ ended 06:00:00 · this session ↓") {
 		t.Fatalf("no session marker:\n%s", v)

@@ -137,9 +137,27 @@ func fmtDur(d time.Duration) string {
 	}
 }
 
-// fmtAge formats how long something has lasted, in whole seconds so the
-// header does not flicker with milliseconds.
+// fmtAge formats how long something has lasted (or is still to wait),
+// rounded down: seconds in the first minute, then minutes (42s, 5m, 6h12m),
+// then hours past two days (2d03h). Coarse on purpose: every change of
+// the text costs a redraw, and an idle dashboard redraws only when a text
+// changes (tick.go: ageUnit must match).
 func fmtAge(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", max(0, d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", d/time.Hour, (d%time.Hour)/time.Minute)
+	default:
+		return fmt.Sprintf("%dd%02dh", d/(24*time.Hour), (d%(24*time.Hour))/time.Hour)
+	}
+}
+
+// fmtSecs formats a countdown in whole seconds (5s, 1m05s): a retry is
+// seconds away and the user watches it run.
+func fmtSecs(d time.Duration) string {
 	if d < time.Minute {
 		return fmt.Sprintf("%ds", max(0, d/time.Second))
 	}

@@ -23,7 +23,6 @@ func startScreen(t *testing.T, sc scenario, w, h int) (*teatest.TestModel, *fake
 	t.Cleanup(cancel)
 	m := New(Options{Sup: sup, History: sc.history, Styles: testStyles(), Now: fixedClock, Context: ctx,
 		LogPath: "/var/log/ibwatch.log"})
-	m.titleCmd = func(string) tea.Cmd { return nil }
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	for _, ev := range sc.live {
 		sup.ch <- ev

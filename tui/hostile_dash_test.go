@@ -60,7 +60,6 @@ func startHostileDash(t *testing.T, simCfg twsim.Config) *hostileDash {
 		<-d.tee.done
 	})
 	m := New(Options{Sup: d.tee, Styles: theme.New(theme.Options{NoColor: true}), Context: ctx})
-	m.titleCmd = func(string) tea.Cmd { return nil } // see Model.titleCmd
 	d.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 50))
 	t.Cleanup(func() { // a failed test still stops the program
 		d.tm.Quit()

@@ -39,6 +39,9 @@ type hostileStep struct {
 	// drawn are texts first drawn once the dashboard has handled the input
 	// (they prove it did); final must be on the final screen as well.
 	drawn, final []string
+	// atConnect: the input comes with the connection itself (simulator
+	// settings), so drawn may already be on the first connected screen.
+	atConnect bool
 }
 
 func hostilePreset(name string, loss bool, final ...string) hostileStep {
@@ -72,7 +75,7 @@ func hostileSteps() []hostileStep {
 		hostilePreset("huge-length", true, "frame length of 2147483647 bytes"),
 		{name: "length-16MiB", loss: true, final: []string{"frame length of 16777216 bytes"},
 			send: func(s *twsim.Server) { s.RawBytes([]byte{0x01, 0, 0, 0}) }},
-		{name: "frame-16MiB-minus-1", loss: true, final: []string{"client library"},
+		{name: "frame-16MiB-minus-1", loss: true, final: []string{"frame length of 16777215 bytes"},
 			send: func(s *twsim.Server) { s.RawFrame(hostileMaxFrame()) }},
 		hostilePreset("half-frame", true, "backoff: "),
 		// Texts that attack the terminal.
@@ -92,7 +95,7 @@ func hostileSteps() []hostileStep {
 		}},
 		// Fields the status pane shows come from TWS too: accounts, and
 		// the texts of 1100/1102, which become state changes.
-		{name: "accounts", sim: twsim.Config{Accounts: []string{"DU1" + evil + "X", "\x9bDU2"}},
+		{name: "accounts", sim: twsim.Config{Accounts: []string{"DU1" + evil + "X", "\x9bDU2"}}, atConnect: true,
 			send: func(*twsim.Server) {}, sign: func(conn.Event) bool { return true }, drawn: []string{"DU1X"}, final: []string{"DU1X"}},
 		hostileInject("farm-name", 2104, "Market data farm connection is OK:evilfarm"+evil, "evilfarm"),
 		{name: "ib-link-1100-1102", send: func(s *twsim.Server) {
@@ -124,6 +127,9 @@ func TestHostileDashboard(t *testing.T) {
 				drawn = append(drawn, "epoch 2")
 			} else {
 				d.tee.wait(t, "the sign that it was seen", mark, st.sign)
+			}
+			if st.atConnect {
+				outMark = 0
 			}
 			d.waitDrawn(st.name, outMark, drawn...)
 			if got := d.tee.statesSince(mark); !st.loss && slices.Contains(got, conn.StateBackoff) {

@@ -16,12 +16,13 @@ type connEventMsg struct{ ev conn.Event }
 type streamClosedMsg struct{}
 
 // snapshotMsg carries the supervisor's Status and Metrics, fetched by a Cmd
-// once a second, and the clock reading taken at the same moment.
+// when the clock ticks or after an event, and the clock reading taken at
+// the same moment.
 type snapshotMsg struct {
 	now     time.Time
 	status  conn.Status
 	metrics conn.Metrics
-	tick    bool // true when this snapshot should re-arm the tick
+	seq     uint64 // the tick chain it belongs to (tick.go); 0: a one-off after an event
 }
 
 // waitEventCmd waits for one event. It is the only receiver on the channel;
@@ -46,7 +47,7 @@ func waitEventCmd(ctx context.Context, ch <-chan conn.Event) tea.Cmd {
 
 // snapshotCmd reads Status and Metrics after delay (zero: at once). The
 // supervisor's getters run here, in the Cmd goroutine, never in Update.
-func snapshotCmd(ctx context.Context, sup Supervisor, now func() time.Time, delay time.Duration, tick bool) tea.Cmd {
+func snapshotCmd(ctx context.Context, sup Supervisor, now func() time.Time, delay time.Duration, seq uint64) tea.Cmd {
 	if sup == nil {
 		return nil
 	}
@@ -60,18 +61,8 @@ func snapshotCmd(ctx context.Context, sup Supervisor, now func() time.Time, dela
 				return nil
 			}
 		}
-		return snapshotMsg{now: now(), status: sup.Status(), metrics: sup.Metrics(), tick: tick}
+		return snapshotMsg{now: now(), status: sup.Status(), metrics: sup.Metrics(), seq: seq}
 	}
-}
-
-// untilNextSecond is the delay that lands the next tick on a whole second,
-// so the clock in the header advances evenly.
-func untilNextSecond(now time.Time) time.Duration {
-	d := time.Second - time.Duration(now.Nanosecond())
-	if d < 100*time.Millisecond {
-		d += time.Second
-	}
-	return d
 }
 
 // reconnectCmd asks the supervisor to reconnect now. The method does not

@@ -4,7 +4,9 @@
 //
 // Data flow: one Cmd waits for one supervisor event and returns it as a
 // message; Update handles it and re-arms the Cmd. Status and Metrics are
-// read by a Cmd once a second. Update and View do no I/O.
+// read by a Cmd when the clock ticks, which is only when something shown
+// changes with time (tick.go), and soon after each logged event. Update
+// and View do no I/O. Screen draws the views.
 package tui
 
 import (
@@ -110,10 +112,8 @@ type Model struct {
 	now     time.Time
 	started time.Time
 
-	// titleCmd sets the terminal title: tea.SetWindowTitle. Tests replace
-	// it: Bubble Tea v1.3.10 writes the title outside its renderer lock,
-	// which the race detector flags under teatest's ANSI compressor.
-	titleCmd func(string) tea.Cmd
+	tick       tickState // the clock tick chain (tick.go)
+	refreshing bool      // an event-driven snapshot is on its way
 
 	notice     string
 	noticeKind noticeKind
@@ -139,21 +139,22 @@ func New(opts Options) Model {
 	h := help.New()
 	h.Styles = st.Help
 	m := Model{
-		opts:     opts,
-		ctx:      ctx,
-		clock:    clock,
-		st:       st,
-		keys:     &keys,
-		help:     h,
-		status:   newStatusPane(st),
-		log:      newLogPane(st),
-		counter:  newCountersPane(st),
-		tl:       &timeline{},
-		focus:    focusLog,
-		titleCmd: tea.SetWindowTitle,
+		opts:    opts,
+		ctx:     ctx,
+		clock:   clock,
+		st:      st,
+		keys:    &keys,
+		help:    h,
+		status:  newStatusPane(st),
+		log:     newLogPane(st),
+		counter: newCountersPane(st),
+		tl:      &timeline{},
+		focus:   focusLog,
 	}
 	m.now = clock()
 	m.started = m.now
+	// Init's snapshot is the first tick, due now.
+	m.tick = tickState{seq: 1, due: m.now}
 	chain := opts.Chain
 	if chain == nil {
 		chain = NewChainPlaceholder(st)
@@ -187,13 +188,12 @@ func (m *Model) loadHistory(hist []conn.Event) {
 	m.log.refresh()
 }
 
-// Init starts waiting for events, takes a first snapshot at once, sets the
-// window title, and starts each pane.
+// Init starts waiting for events, takes a first snapshot at once (the
+// first tick of the clock) and starts each pane.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
-		m.titleCmd(m.windowTitle()),
 		m.waitEvent(),
-		snapshotCmd(m.ctx, m.opts.Sup, m.clock, 0, true),
+		snapshotCmd(m.ctx, m.opts.Sup, m.clock, 0, m.tick.seq),
 	}
 	for _, p := range m.panes {
 		cmds = append(cmds, p.Init())
@@ -208,7 +208,9 @@ func (m Model) waitEvent() tea.Cmd {
 	return waitEventCmd(m.ctx, m.opts.Sup.Events())
 }
 
-func (m Model) windowTitle() string { return "ibwatch " + stateLabel(m.cv.state) }
+// WindowTitle is the terminal window's title: the connection state, so a
+// minimised or background window still tells it. The Screen sets it.
+func (m Model) WindowTitle() string { return "ibwatch " + stateLabel(m.cv.state) }
 
 // syncKeys enables and disables bindings for the current focus and input
 // state, so help shows only what works now.

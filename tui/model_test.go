@@ -26,16 +26,13 @@ var (
 
 func init() { keyTab = tea.KeyMsg{Type: tea.KeyTab} }
 
-// testModel is a sized model over a fake supervisor, with the titles it
-// asked for recorded.
-func testModel(t *testing.T, hist []conn.Event) (Model, *fakeSup, *[]string) {
+// testModel is a sized model over a fake supervisor.
+func testModel(t *testing.T, hist []conn.Event) (Model, *fakeSup) {
 	t.Helper()
 	sup := newFakeSup(baseStatus(conn.StateConnected, t0.Add(-time.Hour), conn.CauseReady), baseMetrics())
-	titles := &[]string{}
 	m := New(Options{Sup: sup, History: hist, Styles: testStyles(), Now: fixedClock})
-	m.titleCmd = func(s string) tea.Cmd { *titles = append(*titles, s); return nil }
 	m = upd(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
-	return m, sup, titles
+	return m, sup
 }
 
 func upd(t *testing.T, m Model, msg tea.Msg) Model {
@@ -171,7 +168,7 @@ func TestKeys(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m, sup, _ := testModel(t, nil)
+			m, sup := testModel(t, nil)
 			m = feed(t, m, longLogEvents(200, t0.Add(-time.Hour), time.Second)...)
 			var cmd tea.Cmd
 			for _, k := range tc.keys {
@@ -193,7 +190,7 @@ type keyBindingView struct {
 }
 
 func TestReconnectCallsSupervisorAndClearsOnStateEvent(t *testing.T) {
-	m, sup, _ := testModel(t, nil)
+	m, sup := testModel(t, nil)
 	m, cmd := updCmd(t, m, runes("r"))
 	if cmd == nil {
 		t.Fatal("no command")
@@ -212,23 +209,23 @@ func TestEvents(t *testing.T) {
 	tests := []struct {
 		name  string
 		evs   []conn.Event
-		check func(t *testing.T, m Model, titles []string)
+		check func(t *testing.T, m Model)
 	}{
 		{"state change shows state and sets the title",
 			[]conn.Event{stateEv(t0, conn.StateIdle, conn.StateConnecting, conn.CauseStart, 0),
 				stateEv(t0, conn.StateConnecting, conn.StateConnected, conn.CauseReady, 1)},
-			func(t *testing.T, m Model, titles []string) {
+			func(t *testing.T, m Model) {
 				if m.cv.state != conn.StateConnected || m.cv.epoch != 1 {
 					t.Fatalf("state %v epoch %d", m.cv.state, m.cv.epoch)
 				}
-				if titles[len(titles)-1] != "ibwatch ● connected" {
-					t.Fatalf("titles %q", titles)
+				if got := m.WindowTitle(); got != "ibwatch ● connected" {
+					t.Fatalf("title %q", got)
 				}
 			}},
 		{"stale epoch is logged but not applied",
 			[]conn.Event{stateEv(t0, conn.StateConnecting, conn.StateConnected, conn.CauseReady, 5),
 				stateEv(t0, conn.StateConnected, conn.StateBackoff, conn.CauseClosedByTWS, 4)},
-			func(t *testing.T, m Model, _ []string) {
+			func(t *testing.T, m Model) {
 				if m.cv.state != conn.StateConnected {
 					t.Fatalf("stale event applied: %v", m.cv.state)
 				}
@@ -242,7 +239,7 @@ func TestEvents(t *testing.T) {
 				ev.NextRetry, ev.Attempt = t0.Add(7*time.Second), 3
 				return ev
 			}()},
-			func(t *testing.T, m Model, _ []string) {
+			func(t *testing.T, m Model) {
 				v := m.View()
 				if !strings.Contains(v, "in 7s") || !strings.Contains(v, "attempt 3") || !strings.Contains(v, "○ BACKOFF") {
 					t.Fatalf("no countdown:\n%s", v)
@@ -250,21 +247,21 @@ func TestEvents(t *testing.T) {
 			}},
 		{"answered heartbeat feeds the sparkline, not the log",
 			[]conn.Event{hbEv(t0, 3*time.Millisecond, 0)},
-			func(t *testing.T, m Model, _ []string) {
+			func(t *testing.T, m Model) {
 				if len(m.status.rtts) != 1 || len(m.log.entries) != 0 {
 					t.Fatalf("rtts %d entries %d", len(m.status.rtts), len(m.log.entries))
 				}
 			}},
 		{"missed heartbeat is logged",
 			[]conn.Event{{Time: t0, Kind: conn.KindHeartbeat, Severity: conn.SevWarning, Message: "heartbeat missed"}},
-			func(t *testing.T, m Model, _ []string) {
+			func(t *testing.T, m Model) {
 				if !strings.Contains(m.View(), "heartbeat missed") {
 					t.Fatal("miss not logged")
 				}
 			}},
 		{"TWS text is sanitised",
 			[]conn.Event{twsEv(t0, 2104, conn.SevInfo, "evil\x1b[2Jtext\nsecond line", "", 0)},
-			func(t *testing.T, m Model, _ []string) {
+			func(t *testing.T, m Model) {
 				v := m.View()
 				if strings.Contains(v, "\x1b[2J") || !strings.Contains(v, "evil [2Jtext second line") {
 					t.Fatal("control characters reached the screen")
@@ -272,7 +269,7 @@ func TestEvents(t *testing.T) {
 			}},
 		{"scrolled back counts new events",
 			nil,
-			func(t *testing.T, m Model, _ []string) {
+			func(t *testing.T, m Model) {
 				m = feed(t, m, longLogEvents(100, t0.Add(-time.Hour), time.Second)...)
 				m = upd(t, m, keyPgUp)
 				m = feed(t, m, longLogEvents(4, t0, time.Second)...)
@@ -287,15 +284,15 @@ func TestEvents(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m, _, titles := testModel(t, nil)
+			m, _ := testModel(t, nil)
 			m = feed(t, m, tc.evs...)
-			tc.check(t, m, *titles)
+			tc.check(t, m)
 		})
 	}
 }
 
 func TestEventCmdRearmsUntilClosed(t *testing.T) {
-	m, sup, _ := testModel(t, nil)
+	m, sup := testModel(t, nil)
 	_, cmd := updCmd(t, m, connEventMsg{ev: twsEv(t0, 2104, conn.SevInfo, "x", "", 0)})
 	if cmd == nil {
 		t.Fatal("event did not re-arm the wait")
@@ -320,13 +317,13 @@ func TestEventCmdRearmsUntilClosed(t *testing.T) {
 }
 
 func TestSnapshot(t *testing.T) {
-	m, _, _ := testModel(t, nil)
+	m, _ := testModel(t, nil)
 	st := baseStatus(conn.StateDegraded, t0.Add(-time.Minute), conn.CauseIBLinkLost)
 	st.Window = "daily restart"
 	met := baseMetrics()
 	met.Disconnects[conn.CauseHeartbeatTimeout] = 2
 	met.DetectLast, met.DetectMax = 3*time.Second, 9*time.Second
-	m, cmd := updCmd(t, m, snapshotMsg{now: t0, status: st, metrics: met, tick: true})
+	m, cmd := updCmd(t, m, snapshotMsg{now: t0, status: st, metrics: met, seq: m.tick.seq})
 	if cmd == nil {
 		t.Fatal("tick not re-armed")
 	}
@@ -352,7 +349,6 @@ func TestBell(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	m := New(Options{Sup: sup, Styles: testStyles(), Now: fixedClock, Bell: true, BellFunc: func() { rings++ }, Context: ctx})
-	m.titleCmd = func(string) tea.Cmd { return nil }
 	run := func(ev conn.Event) {
 		var cmd tea.Cmd
 		m, cmd = updCmd(t, m, connEventMsg{ev: ev})
@@ -387,7 +383,7 @@ func runBatch(cmd tea.Cmd) {
 }
 
 func TestResize(t *testing.T) {
-	m, _, _ := testModel(t, nil)
+	m, _ := testModel(t, nil)
 	m = upd(t, m, tea.WindowSizeMsg{Width: 50, Height: 12})
 	if v := m.View(); !strings.Contains(v, "ibwatch needs at least 60×16 — now 50×12") {
 		t.Fatalf("too-small message missing: %q", v)

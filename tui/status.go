@@ -107,11 +107,13 @@ func (p *statusPane) render() {
 		if !cv.nextRetry.IsZero() {
 			left := cv.nextRetry.Sub(p.now)
 			if left > 0 {
-				line += st.Conn.Countdown.Render("in " + fmtAge((left + time.Second - 1).Truncate(time.Second)))
+				line += st.Conn.Countdown.Render("in "+fmtSecs((left+time.Second-1).Truncate(time.Second))) +
+					st.Conn.Label.Render(" at "+fmtClock(cv.nextRetry, p.now))
 			} else {
+				// Due: the attempt is under way (while TWS refuses, the
+				// link retries by itself and reports in batches).
 				line += st.Conn.Countdown.Render("now")
 			}
-			line += st.Conn.Label.Render(" at " + fmtClock(cv.nextRetry, p.now))
 		}
 		if cv.attempt > 0 {
 			line += st.Conn.Label.Render(fmt.Sprintf(" · attempt %d", cv.attempt))
@@ -257,7 +259,7 @@ func (p *statusPane) scheduleLine() string {
 	var parts []string
 	if !s.NextRestart.IsZero() {
 		parts = append(parts, st.Conn.Label.Render("restart ")+st.Conn.Value.Render(fmtClock(s.NextRestart, p.now))+
-			st.Conn.Detail.Render(" (in "+fmtDur(s.NextRestart.Sub(p.now))+")"))
+			st.Conn.Detail.Render(" (in "+fmtAge(s.NextRestart.Sub(p.now))+")"))
 	}
 	if !s.NextRelogin.IsZero() {
 		parts = append(parts, st.Conn.Label.Render("re-login ")+st.Conn.Value.Render(s.NextRelogin.Local().Format("Mon 15:04")))

@@ -22,6 +22,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case connEventMsg:
 		cmds := m.handleEvent(msg.ev)
 		cmds = append(cmds, m.waitEvent())
+		if logged(&msg.ev) && !m.refreshing {
+			// Counters and farms come with Status and Metrics; between
+			// ticks (a minute apart when idle) read them after anything
+			// worth logging. One read at a time: a burst shares it.
+			m.refreshing = true
+			cmds = append(cmds, snapshotCmd(m.ctx, m.opts.Sup, m.clock, 0, 0))
+		}
+		cmds = append(cmds, m.tickSooner())
 		return m, tea.Batch(cmds...)
 	case streamClosedMsg:
 		m.cv.closed = true
@@ -30,16 +38,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.refreshConn()
 		return m, nil
 	case snapshotMsg:
-		var cmds []tea.Cmd
-		before := m.cv.state
 		m.handleSnapshot(msg)
-		if m.cv.state != before {
-			cmds = append(cmds, m.titleCmd(m.windowTitle()))
+		switch msg.seq {
+		case m.tick.seq: // the live chain's tick
+			return m, m.armTick(msg.now)
+		case 0:
+			m.refreshing = false
 		}
-		if msg.tick {
-			cmds = append(cmds, snapshotCmd(m.ctx, m.opts.Sup, m.clock, untilNextSecond(msg.now), true))
-		}
-		return m, tea.Batch(cmds...)
+		// A one-off or a superseded chain's tick: data only, but it may
+		// have brought a change that ticks sooner (a new state).
+		return m, m.tickSooner()
 	}
 	// Anything else (cursor blinks, the chain's own messages) goes to the
 	// panes that may own it.
@@ -138,8 +146,8 @@ func (m *Model) handleEvent(ev conn.Event) []tea.Cmd {
 	return nil
 }
 
-// applyState moves the shown state, updates the timeline, the window title
-// and rings the bell on loss and recovery when asked to.
+// applyState moves the shown state (and with it the window title) and
+// rings the bell on loss and recovery when asked to.
 func (m *Model) applyState(ev conn.Event) []tea.Cmd {
 	prev := m.cv.state
 	m.cv.state, m.cv.cause, m.cv.attempt = ev.State, ev.Cause, ev.Attempt
@@ -154,9 +162,6 @@ func (m *Model) applyState(ev conn.Event) []tea.Cmd {
 	m.refreshConn()
 
 	var cmds []tea.Cmd
-	if prev != ev.State {
-		cmds = append(cmds, m.titleCmd(m.windowTitle()))
-	}
 	if m.opts.Bell {
 		lost := prev == conn.StateConnected && ev.State != conn.StateConnected && ev.Cause != conn.CauseForced &&
 			ev.State != conn.StateStopped
@@ -169,7 +174,7 @@ func (m *Model) applyState(ev conn.Event) []tea.Cmd {
 	return cmds
 }
 
-// handleSnapshot takes the 1 s Status and Metrics. Status repairs a
+// handleSnapshot takes a Status and Metrics snapshot. Status repairs a
 // dropped state event, but only when it is not older than what events
 // already said.
 func (m *Model) handleSnapshot(msg snapshotMsg) {

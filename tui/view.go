@@ -143,7 +143,7 @@ func (m Model) headerView() string {
 		addr = "—"
 	}
 	right := st.Label.Render("up ") + st.Value.Render(fmtAge(m.uptime())) + "  " +
-		st.Clock.Render(m.now.Local().Format("15:04:05"))
+		st.Clock.Render(m.now.Local().Format("15:04")) // minutes: see tick.go
 	badge := stateBadge(m.st, m.cv.state)
 	if !m.cv.since.IsZero() {
 		badge += st.Label.Render(" for ") + st.Value.Render(fmtAge(m.now.Sub(m.cv.since)))

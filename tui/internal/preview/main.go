@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -41,9 +42,18 @@ func main() {
 		Sup: sup, History: hist, Styles: st, Context: ctx, LogPath: "/tmp/ibwatch-preview.log",
 		Bell: *bell, BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },
 	})
-	_, err := tea.NewProgram(m, tea.WithAltScreen()).Run()
+	scr, err := tui.OpenScreen(os.Stdin, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "preview:", err)
+		os.Exit(1)
+	}
+	_, err = tea.NewProgram(scr.Model(m), scr.ProgramOptions()...).Run()
+	err = errors.Join(err, scr.Close())
 	cancel()
 	wg.Wait()
+	if msg := scr.Panic(); msg != "" {
+		fmt.Fprintln(os.Stderr, "preview:", msg)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "preview:", err)
 		os.Exit(1)

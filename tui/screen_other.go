@@ -1,0 +1,11 @@
+//go:build !unix
+
+package tui
+
+import "os"
+
+// ownRenderer is false where there is no SIGWINCH (Windows): Bubble Tea's
+// renderer, which learns the size from console events, keeps drawing.
+const ownRenderer = false
+
+func notifyResize(chan<- os.Signal) {}
