@@ -2,9 +2,6 @@ package tui
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -94,20 +91,6 @@ func (d *paneDriver) wait() {
 	}
 }
 
-// buildLink builds the link process binary the supervisor runs (the same
-// link.Main as `ibwatch link`), without -race: the ibapi client races
-// inside itself and runs only in that child.
-func buildLink(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "ibwatch-link")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/ibwatch/ibwatch/conn/link/cmd/ibwatch-link")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the link binary: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // TestChainPaneLive drives the pane against the real supervisor, link
 // process and simulator: search a deal stock, enter, a complete live chain
 // with its lens whose strikes are the simulator's; then TWS restarts and
@@ -117,7 +100,6 @@ func TestChainPaneLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the simulator and a link process")
 	}
-	bin := buildLink(t)
 	sim := twsim.New(twsim.Config{Listen: "127.0.0.1:0", TickInterval: 100 * time.Millisecond})
 	if err := sim.Start(); err != nil {
 		t.Fatal(err)
@@ -129,7 +111,7 @@ func TestChainPaneLive(t *testing.T) {
 		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: 2 * time.Second,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
 		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
-		LinkCommand:      []string{bin, "link"},
+		LinkCommand:      linkCommand(t),
 		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
 		SilentAfter: time.Hour,
 	})

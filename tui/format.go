@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -239,22 +240,23 @@ func truncate(s string, w int) string {
 }
 
 // sanitize makes untrusted text (from TWS) safe for one terminal line:
-// control characters and escape sequences become spaces.
+// control characters and escape sequences become spaces, and bytes that
+// are not UTF-8 become U+FFFD (a terminal in an 8-bit mode would read a
+// stray 0x9b as CSI). conn.Sanitize has cleaned event texts already; this
+// is the last guard before the screen, for every text drawn.
 func sanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if !strings.ContainsFunc(s, unsafeRune) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		if unsafeRune(r) && r != utf8.RuneError {
 			return ' '
 		}
-		return r
+		return r // strings.Map writes invalid bytes as U+FFFD
 	}, s)
+}
+
+// unsafeRune reports C0 and C1 controls, DEL, and undecodable bytes.
+func unsafeRune(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError
 }

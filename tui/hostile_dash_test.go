@@ -28,7 +28,6 @@ type hostileDash struct {
 }
 
 func startHostileDash(t *testing.T, simCfg twsim.Config) *hostileDash {
-	bin := sharedLinkBin(t)
 	simCfg.Listen = "127.0.0.1:0"
 	sim := twsim.New(simCfg)
 	if err := sim.Start(); err != nil {
@@ -39,7 +38,7 @@ func startHostileDash(t *testing.T, simCfg twsim.Config) *hostileDash {
 		Heartbeat: 200 * time.Millisecond, HeartbeatTimeout: 400 * time.Millisecond,
 		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: time.Second,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
-		LinkCommand: []string{bin, "link"}, LinkPingInterval: 500 * time.Millisecond, SilentAfter: time.Hour})
+		LinkCommand: linkCommand(t), LinkPingInterval: 500 * time.Millisecond, SilentAfter: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,7 +109,6 @@ func hostileSteps() []hostileStep {
 // TestHostileDashboard gives each hostile input its own dashboard, so the
 // final screen belongs to that input alone.
 func TestHostileDashboard(t *testing.T) {
-	sharedLinkBin(t) // held for all subtests: built once
 	for _, st := range hostileSteps() {
 		t.Run(st.name, func(t *testing.T) {
 			d := startHostileDash(t, st.sim)

@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/conntest"
 	"github.com/ibwatch/ibwatch/theme"
 	"github.com/muesli/termenv"
 	"go.uber.org/goleak"
@@ -20,7 +22,8 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m,
 		// teatest parks one goroutine per test model on a SIGINT channel
 		// that it never closes (teatest.go NewTestModel); it is not ours.
-		goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2"))
+		goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2"),
+		goleak.Cleanup(func(code int) { conntest.Cleanup(); os.Exit(code) }))
 }
 
 // t0 is the fixed "now" of every test: a Tuesday morning after a night.
