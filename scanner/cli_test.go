@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -104,6 +105,9 @@ func TestChainMainTextAndDeal(t *testing.T) {
 	}
 	if n := strings.Count(out, "> "); n != 1 {
 		t.Errorf("%d money markers:\n%s", n, out)
+	}
+	if !regexp.MustCompile(`(?m)^expiry \d{8} \(\d+d\)  multiplier 100`).MatchString(out) {
+		t.Errorf("no expiry line with days to expiry:\n%s", out)
 	}
 }
 

@@ -61,6 +61,16 @@ func daysBetween(now, date time.Time) int {
 	return int(civil(date).Sub(today(now)).Hours() / 24)
 }
 
+// DaysToExpiry is the number of calendar days from now's New York date to
+// a TWS expiry (YYYYMMDD); not OK if the expiry does not parse.
+func DaysToExpiry(expiry string, now time.Time) Num {
+	e, ok := parseExpiry(expiry)
+	if !ok {
+		return Num{}
+	}
+	return num(float64(daysBetween(now, e)))
+}
+
 // parseExpiry parses a TWS expiry (YYYYMMDD, optionally followed by a time
 // TWS appends, which is ignored). ok is false for anything else.
 func parseExpiry(s string) (time.Time, bool) {

@@ -169,9 +169,7 @@ func ComputeLens(in LensInput) Lens {
 	if !finite(l.Multiplier) || l.Multiplier <= 0 || l.Multiplier > 1e6 {
 		l.Multiplier = defaultMultiplier
 	}
-	if e, ok := parseExpiry(in.Expiry); ok {
-		l.DaysToExpiry = num(float64(daysBetween(in.Now, e)))
-	}
+	l.DaysToExpiry = DaysToExpiry(in.Expiry, in.Now)
 	m := num(l.Multiplier)
 	D := l.Header.Price
 	l.Strikes = make([]StrikeLens, len(in.Strikes))

@@ -27,8 +27,12 @@ func RenderText(w io.Writer, s Snapshot) error {
 		name = "(no name)"
 	}
 	fmt.Fprintf(&b, "%s  %s  conId %d\n", s.Symbol, name, s.ConID)
-	fmt.Fprintf(&b, "expiry %s  multiplier %s  strikes %d-%d of %d\n",
-		s.Expiry, FormatStrike(s.Multiplier), s.First+1, s.First+len(s.Rows), s.Total)
+	days := ""
+	if d := FormatDays(DaysToExpiry(s.Expiry, s.Time)); d != "" && !s.Time.IsZero() {
+		days = " (" + d + ")"
+	}
+	fmt.Fprintf(&b, "expiry %s%s  multiplier %s  strikes %d-%d of %d\n",
+		s.Expiry, days, FormatStrike(s.Multiplier), s.First+1, s.First+len(s.Rows), s.Total)
 	u := s.Underlying
 	fmt.Fprintf(&b, "underlying %s  bid %s  ask %s  last %s  [%s]\n",
 		dash(FormatPrice(s.UnderPrice)), dash(FormatPrice(u.Bid)), dash(FormatPrice(u.Ask)), dash(FormatPrice(u.Last)), s.Badge)

@@ -15,7 +15,7 @@ func TestChainOpenShowsLiveTable(t *testing.T) {
 	openChain(t, p, src, "AAPL")
 	v := viewText(p)
 	for _, want := range []string{
-		"AAPL", "S 232.45", "● LIVE", "expiry ◂ 2025-01-17 ▸", "1 of 6",
+		"AAPL", "S 232.45", "● LIVE", "expiry ◂ 2025-01-17 ▸ 3d", "1 of 6", // days to expiry without a deal too
 		"▶     230 ◀", // the money line, by glyph
 		"• in the money",
 		"BID", "ASK", "LAST", "IV", "Δ", "OI", "STRIKE",

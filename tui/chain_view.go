@@ -126,8 +126,15 @@ func (p *ChainPane) headerLines() []string {
 		}
 	}
 	exp := st.Label.Render("expiry ◂ ") + st.Value.Render(fmtExpiry(s.Expiry)) + st.Label.Render(" ▸")
-	if l := s.Lens; l != nil && l.DaysToExpiry.OK {
-		exp += st.Value.Render(" " + scanner.FormatDays(l.DaysToExpiry))
+	var days scanner.Num // calendar days to expiry, New York dates
+	if !s.Time.IsZero() {
+		days = scanner.DaysToExpiry(s.Expiry, s.Time)
+	}
+	if l := s.Lens; l != nil {
+		days = l.DaysToExpiry
+	}
+	if days.OK {
+		exp += st.Value.Render(" " + scanner.FormatDays(days))
 	}
 	parts := []string{
 		exp,
