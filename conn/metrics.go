@@ -102,6 +102,9 @@ func (m *metricsState) failed(now time.Time, cause Cause) {
 
 func (m *metricsState) lost(now time.Time, cause Cause, detect time.Duration) {
 	m.disc[cause]++
+	if cause == CauseForced || cause == CauseShutdown {
+		return // the user ended the session: nothing was detected
+	}
 	m.detectLast = detect
 	m.detMax = max(m.detMax, detect)
 }

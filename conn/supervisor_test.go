@@ -238,6 +238,17 @@ func TestReconnectNowSkipsTheWait(t *testing.T) {
 	if took := up.Time.Sub(at); took > 3*time.Second {
 		t.Fatalf("forced reconnect took %v despite a 30 s backoff", took)
 	}
+	// A real loss sets the detection latency; a forced one must not
+	// overwrite it (nothing was detected).
+	from = h.mark()
+	sim.Drop()
+	h.waitState(from, StateBackoff, 5*time.Second)
+	h.sup.ReconnectNow() // the backoff is 30 s
+	h.waitState(from, StateConnected, 5*time.Second)
+	detected := h.sup.Metrics().DetectLast
+	if detected <= 0 {
+		t.Fatalf("detection latency after a drop = %v", detected)
+	}
 	// Forcing while connected drops and reconnects through the same path.
 	from = h.mark()
 	h.sup.ReconnectNow()
@@ -246,8 +257,10 @@ func TestReconnectNowSkipsTheWait(t *testing.T) {
 	if len(got) < 2 || got[0] != "backoff/forced" {
 		t.Fatalf("forced while connected: %v", got)
 	}
-	if m := h.sup.Metrics(); m.ForcedReconnects != 2 {
+	if m := h.sup.Metrics(); m.ForcedReconnects != 3 {
 		t.Fatalf("forced reconnects = %d", m.ForcedReconnects)
+	} else if m.DetectLast != detected {
+		t.Fatalf("a forced reconnect changed the last detection latency %v → %v", detected, m.DetectLast)
 	}
 }
 
