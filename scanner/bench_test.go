@@ -10,7 +10,7 @@ import (
 // an empty cache: contract details, option parameters, the expiry's
 // strikes, 43 subscriptions) to a complete 21-strike chain against the
 // simulator, starting with no line open. Dominated by the supervisor's
-// request pacing (45 requests/s, burst 10). Reports ms/complete (every
+// request pacing (42 requests/s, burst 4). Reports ms/complete (every
 // line has bid and ask) and ms/full (IV, delta, open interest too).
 func BenchmarkChainComplete(b *testing.B) {
 	e := newEnv(b, frozen)
