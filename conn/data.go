@@ -29,9 +29,10 @@ func (s *Supervisor) request(e *subEntry, now time.Time) {
 }
 
 // resubscribe re-requests every logical subscription on the current
-// session with fresh request ids. Old ids are cancelled when TWS may still
-// hold them (farm blip); after a reconnect or a 1101 they are already gone.
-func (s *Supervisor) resubscribe(now time.Time, reason string) {
+// session with fresh request ids. cancelOld cancels the old ids first, for
+// when TWS may still hold them (farm blip); after a reconnect or a 1101
+// they are already gone.
+func (s *Supervisor) resubscribe(now time.Time, reason string, cancelOld bool) {
 	if s.subs.count() == 0 {
 		return
 	}
@@ -42,15 +43,11 @@ func (s *Supervisor) resubscribe(now time.Time, reason string) {
 		}
 		if e.reqID != 0 {
 			delete(s.subs.byReq, e.reqID)
-			if reason != "reconnected" && reason != "IB link restored, data lost (1101)" {
+			if cancelOld {
 				s.enqueue(&LinkCancelMktData{A: s.attempt, R: e.reqID}, false)
 			}
 		}
-		if !e.stale {
-			e.stale = true
-			s.subs.stale++
-			e.sub.update(func(q *Quote) { q.Stale = true })
-		}
+		s.subs.setStale(e)
 		s.request(e, now)
 		n++
 	}
@@ -191,11 +188,7 @@ func (s *Supervisor) checkSilentSubs(now time.Time) {
 		}
 		delete(s.subs.byReq, e.reqID)
 		s.enqueue(&LinkCancelMktData{A: s.attempt, R: e.reqID}, false)
-		if !e.stale {
-			e.stale = true
-			s.subs.stale++
-			e.sub.update(func(q *Quote) { q.Stale = true })
-		}
+		s.subs.setStale(e)
 		s.request(e, now)
 		n++
 	}

@@ -75,7 +75,7 @@ func (s *Supervisor) becomeUp(now time.Time) {
 	if s.degradedOnConnect {
 		s.setState(StateDegraded, CauseTWSNotLinked, "")
 	}
-	s.resubscribe(now, "reconnected")
+	s.resubscribe(now, "reconnected", false)
 	s.pump(now)
 }
 

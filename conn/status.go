@@ -248,7 +248,7 @@ func (s *Supervisor) onTWSError(e *LinkTWSError, now time.Time) {
 			s.degradedOnConnect = false
 			s.setState(StateConnected, CauseIBRestored, Sanitize(e.Msg))
 			if e.Code == 1101 {
-				s.resubscribe(now, "IB link restored, data lost (1101)")
+				s.resubscribe(now, "IB link restored, data lost (1101)", false)
 			} else {
 				s.subs.unstaleAll()
 			}
@@ -300,6 +300,6 @@ func (s *Supervisor) onFarm(kind, name, status string, now time.Time) {
 	// 1101/1102 says what to redo) drops its lines: re-request them.
 	if kind == FarmMarket && status == FarmOK && s.farmBlip[key] && s.phase == phUp {
 		delete(s.farmBlip, key)
-		s.resubscribe(now, "market data farm "+name+" is back")
+		s.resubscribe(now, "market data farm "+name+" is back", true)
 	}
 }

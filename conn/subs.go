@@ -111,12 +111,20 @@ func (r *registry) count() int { return len(r.byID) }
 
 func (r *registry) markStale(now time.Time) {
 	for _, e := range r.byID {
-		if !e.stale && !e.failed && !e.sub.opts.Snapshot {
-			e.stale = true
-			r.stale++
-			e.sub.update(func(q *Quote) { q.Stale = true })
+		if !e.failed && !e.sub.opts.Snapshot {
+			r.setStale(e)
 		}
 	}
+}
+
+// setStale marks e stale (once) and tells its consumer.
+func (r *registry) setStale(e *subEntry) {
+	if e.stale {
+		return
+	}
+	e.stale = true
+	r.stale++
+	e.sub.update(func(q *Quote) { q.Stale = true })
 }
 
 func (r *registry) unstale(e *subEntry) bool {

@@ -282,42 +282,38 @@ func (s *Supervisor) armTimer(t *time.Timer) {
 // onTimers handles every deadline that has passed.
 func (s *Supervisor) onTimers() {
 	now := s.cfg.Now()
-	due := func(t time.Time) bool { return !t.IsZero() && !now.Before(t) }
-	if due(s.deadline) {
-		s.deadline = time.Time{}
+	// take clears a deadline that has passed and reports that it had.
+	take := func(t *time.Time) bool {
+		if t.IsZero() || now.Before(*t) {
+			return false
+		}
+		*t = time.Time{}
+		return true
+	}
+	if take(&s.deadline) {
 		s.onPhaseDeadline()
 	}
-	if due(s.retryAt) {
-		s.retryAt = time.Time{}
-		if s.phase == phBackoff {
-			s.startAttempt(CauseRetry)
-		}
+	if take(&s.retryAt) && s.phase == phBackoff {
+		s.startAttempt(CauseRetry)
 	}
-	if due(s.hbWait) {
-		s.hbWait = time.Time{}
+	if take(&s.hbWait) {
 		s.onHeartbeatTimeout(now)
 	}
-	if due(s.hbNext) {
-		s.hbNext = time.Time{}
+	if take(&s.hbNext) {
 		s.sendHeartbeat(now)
 	}
-	if due(s.pingWait) {
-		s.pingWait = time.Time{}
+	if take(&s.pingWait) {
 		s.linkMisbehaved(CauseLinkProtocol, "link did not answer a liveness ping")
 	}
-	if due(s.pingDue) {
-		s.pingDue = time.Time{}
+	if take(&s.pingDue) {
 		s.sendPing(now)
 	}
-	if due(s.pumpAt) {
-		s.pumpAt = time.Time{}
-	}
+	take(&s.pumpAt)
 	s.pump(now)
-	if due(s.windowEnd) {
-		s.windowEnd = time.Time{}
+	if take(&s.windowEnd) {
 		s.onWindowEnd()
 	}
-	if due(s.subs.nextCheck) {
-		s.checkSilentSubs(now)
+	if !s.subs.nextCheck.IsZero() && !now.Before(s.subs.nextCheck) {
+		s.checkSilentSubs(now) // clears and re-arms the check itself
 	}
 }
