@@ -161,11 +161,7 @@ func (c Config) Validate() error {
 // USEquityHours reports whether US equity regular hours are open
 // (Mon–Fri 09:30–16:00 America/New_York; holidays are not modelled).
 func USEquityHours(now time.Time) bool {
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		loc = time.FixedZone("ET", -5*3600)
-	}
-	t := now.In(loc)
+	t := now.In(NewYork())
 	if t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
 		return false
 	}

@@ -37,7 +37,7 @@ func TestScheduleDailyRestartWindow(t *testing.T) {
 }
 
 func TestScheduleWeeklyRelogin(t *testing.T) {
-	ny := newYork()
+	ny := NewYork()
 	s := Schedule{WeeklyRelogin: true, ReloginWindow: 30 * time.Minute}
 	fri := time.Date(2026, 11, 27, 12, 0, 0, 0, ny) // a Friday
 	next := s.NextRelogin(fri)

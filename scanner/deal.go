@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"github.com/ibwatch/ibwatch/conn"
 	"slices"
 	"strings"
 	"time"
@@ -35,17 +36,6 @@ func FindDeal(deals []Deal, symbol string) (Deal, bool) {
 // expiryLayout is TWS's YYYYMMDD date format.
 const expiryLayout = "20060102"
 
-// newYork is the exchange's zone, used to decide "today". Without zone data
-// it falls back to UTC−5 (off by an hour in summer, which only matters
-// within an hour of midnight).
-var newYork = func() *time.Location {
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		return time.FixedZone("ET", -5*3600)
-	}
-	return loc
-}()
-
 // civil returns t's calendar date as UTC midnight (no zone conversion).
 func civil(t time.Time) time.Time {
 	y, m, d := t.Date()
@@ -53,7 +43,7 @@ func civil(t time.Time) time.Time {
 }
 
 // today returns now's calendar date in New York as UTC midnight.
-func today(now time.Time) time.Time { return civil(now.In(newYork)) }
+func today(now time.Time) time.Time { return civil(now.In(conn.NewYork())) }
 
 // daysBetween returns the whole calendar days from now's New York date to
 // date's own calendar date (negative when date is earlier).
@@ -141,7 +131,7 @@ func DefaultExpiry(expiries []string, deal *Deal, now time.Time) string {
 		return ""
 	}
 	from := today(now)
-	if now.In(newYork).Hour() >= marketClose {
+	if now.In(conn.NewYork()).Hour() >= marketClose {
 		from = from.AddDate(0, 0, 1)
 	}
 	if deal != nil && !deal.ExpectedClose.IsZero() {

@@ -1,6 +1,7 @@
 package twsim
 
 import (
+	"github.com/ibwatch/ibwatch/conn/twsim/market"
 	"strings"
 	"time"
 
@@ -153,11 +154,7 @@ type hoursText struct{ trading, liquid string }
 // tradingHours lists today and the next two days in TWS's format,
 // "20260115:0400-20260115:2000;...", weekends CLOSED.
 func tradingHours(today time.Time) hoursText {
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		loc = time.FixedZone("EST", -5*3600)
-	}
-	d := today.In(loc)
+	d := today.In(market.NewYork())
 	var tr, lq []string
 	for i := range 3 {
 		day := d.AddDate(0, 0, i)

@@ -116,7 +116,7 @@ func (m *Market) Step(now time.Time) {
 		return
 	}
 	dt := yearsUntil(m.last, now)
-	rolled := !dayOf(now.In(newYork())).Equal(dayOf(m.last.In(newYork())))
+	rolled := !dayOf(now.In(NewYork())).Equal(dayOf(m.last.In(NewYork())))
 	volFrac := sessionFraction(now)
 	if !rolled {
 		volFrac -= sessionFraction(m.last)
