@@ -1,11 +1,12 @@
-//go:build linux
+//go:build linux || darwin
 
 package link
 
 import (
 	"io"
 	"os"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // protectStdout moves the protocol to a private duplicate of file descriptor 1
@@ -18,14 +19,14 @@ func protectStdout(stdout io.Writer) (io.Writer, error) {
 	if !ok || f != os.Stdout {
 		return stdout, nil
 	}
-	fd, err := syscall.Dup(int(f.Fd()))
+	fd, err := unix.Dup(int(f.Fd()))
 	if err != nil {
 		return nil, &os.SyscallError{Syscall: "dup", Err: err}
 	}
-	syscall.CloseOnExec(fd)
-	if err := syscall.Dup3(int(os.Stderr.Fd()), int(f.Fd()), 0); err != nil {
-		_ = syscall.Close(fd)
-		return nil, &os.SyscallError{Syscall: "dup3", Err: err}
+	unix.CloseOnExec(fd)
+	if err := unix.Dup2(int(os.Stderr.Fd()), int(f.Fd())); err != nil {
+		_ = unix.Close(fd)
+		return nil, &os.SyscallError{Syscall: "dup2", Err: err}
 	}
 	return os.NewFile(uintptr(fd), "link-protocol"), nil
 }
