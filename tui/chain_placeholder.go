@@ -3,7 +3,6 @@ package tui
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/theme"
 )
@@ -12,16 +11,13 @@ import (
 // model is passed in Options.Chain. It shows what the pane will do and
 // owns no keys, so "/" in this pane does nothing yet.
 type chainPlaceholder struct {
-	st      *theme.Styles
-	focused bool
-	w, h    int
+	st *theme.Styles
+	keylessPane
+	w, h int
 }
 
 // NewChainPlaceholder returns the placeholder chain pane.
 func NewChainPlaceholder(st *theme.Styles) Pane { return &chainPlaceholder{st: st} }
-
-// Init implements Pane.
-func (p *chainPlaceholder) Init() tea.Cmd { return nil }
 
 // Update implements Pane.
 func (p *chainPlaceholder) Update(tea.Msg) (Pane, tea.Cmd) { return p, nil }
@@ -40,20 +36,5 @@ func (p *chainPlaceholder) View() string {
 // SetSize implements Pane.
 func (p *chainPlaceholder) SetSize(w, h int) { p.w, p.h = w, h }
 
-// Focus implements Pane.
-func (p *chainPlaceholder) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *chainPlaceholder) Blur() { p.focused = false }
-
-// Typing implements Pane.
-func (p *chainPlaceholder) Typing() bool { return false }
-
 // Title implements Pane.
 func (p *chainPlaceholder) Title() string { return "Chain" }
-
-// ShortHelp implements help.KeyMap.
-func (p *chainPlaceholder) ShortHelp() []key.Binding { return nil }
-
-// FullHelp implements help.KeyMap.
-func (p *chainPlaceholder) FullHelp() [][]key.Binding { return nil }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/ibwatch/ibwatch/conn"
@@ -16,8 +15,8 @@ import (
 // countersPane shows what happened this session: connects, drops by cause,
 // failed attempts, reconnects, availability, detection and healing times.
 type countersPane struct {
-	st      *theme.Styles
-	focused bool
+	st *theme.Styles
+	keylessPane
 	w, h    int
 	met     conn.Metrics
 	have    bool    // a metrics snapshot arrived
@@ -172,9 +171,6 @@ func (p *countersPane) latency(last, worst time.Duration) string {
 		st.Counters.Label.Render(" · worst ") + st.Counters.Value.Render(fmtDur(worst))
 }
 
-// Init implements Pane.
-func (p *countersPane) Init() tea.Cmd { return nil }
-
 // Update implements Pane; the counters pane has no keys of its own.
 func (p *countersPane) Update(tea.Msg) (Pane, tea.Cmd) { return p, nil }
 
@@ -184,20 +180,5 @@ func (p *countersPane) View() string { return strings.Join(p.lines, "\n") }
 // SetSize implements Pane.
 func (p *countersPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
 
-// Focus implements Pane.
-func (p *countersPane) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *countersPane) Blur() { p.focused = false }
-
-// Typing implements Pane.
-func (p *countersPane) Typing() bool { return false }
-
 // Title implements Pane.
 func (p *countersPane) Title() string { return "Session" }
-
-// ShortHelp implements help.KeyMap.
-func (p *countersPane) ShortHelp() []key.Binding { return nil }
-
-// FullHelp implements help.KeyMap.
-func (p *countersPane) FullHelp() [][]key.Binding { return nil }

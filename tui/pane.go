@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ibwatch/ibwatch/theme"
@@ -109,3 +110,15 @@ func frame(st *theme.Styles, f frameSpec) string {
 	b.WriteString(bst.Render(shape.BottomLeft + strings.Repeat(shape.Bottom, f.width-2) + shape.BottomRight))
 	return b.String()
 }
+
+// keylessPane is the part of Pane that a pane without keys, inputs or
+// Cmds of its own shares (connection, session, the chain placeholder):
+// embedded, it answers Init, Focus, Blur, Typing and help with nothing.
+type keylessPane struct{}
+
+func (keylessPane) Init() tea.Cmd             { return nil }
+func (keylessPane) Focus()                    {}
+func (keylessPane) Blur()                     {}
+func (keylessPane) Typing() bool              { return false }
+func (keylessPane) ShortHelp() []key.Binding  { return nil }
+func (keylessPane) FullHelp() [][]key.Binding { return nil }

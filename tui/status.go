@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/theme"
@@ -39,14 +38,14 @@ type connView struct {
 // statusPane is the connection pane: state, since, why, retry countdown,
 // heartbeat RTT with sparkline, data farms, schedule.
 type statusPane struct {
-	st      *theme.Styles
-	focused bool
-	w, h    int
-	cv      connView
-	met     conn.Metrics
-	now     time.Time
-	rtts    []time.Duration // 0 = a missed heartbeat
-	lines   []string
+	st *theme.Styles
+	keylessPane
+	w, h  int
+	cv    connView
+	met   conn.Metrics
+	now   time.Time
+	rtts  []time.Duration // 0 = a missed heartbeat
+	lines []string
 }
 
 func newStatusPane(st *theme.Styles) *statusPane { return &statusPane{st: st} }
@@ -267,9 +266,6 @@ func (p *statusPane) scheduleLine() string {
 	return strings.Join(parts, st.Conn.Label.Render(" · "))
 }
 
-// Init implements Pane.
-func (p *statusPane) Init() tea.Cmd { return nil }
-
 // Update implements Pane; the connection pane has no keys of its own.
 func (p *statusPane) Update(tea.Msg) (Pane, tea.Cmd) { return p, nil }
 
@@ -279,20 +275,5 @@ func (p *statusPane) View() string { return strings.Join(p.lines, "\n") }
 // SetSize implements Pane.
 func (p *statusPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
 
-// Focus implements Pane.
-func (p *statusPane) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *statusPane) Blur() { p.focused = false }
-
-// Typing implements Pane.
-func (p *statusPane) Typing() bool { return false }
-
 // Title implements Pane.
 func (p *statusPane) Title() string { return "Connection" }
-
-// ShortHelp implements help.KeyMap.
-func (p *statusPane) ShortHelp() []key.Binding { return nil }
-
-// FullHelp implements help.KeyMap.
-func (p *statusPane) FullHelp() [][]key.Binding { return nil }
