@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/ibwatch/ibwatch/conn/conntest"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 )
@@ -28,21 +26,7 @@ func testMain(m *testing.M) int {
 	if addr := os.Getenv("IBWATCH_TEST_SIM_ADDR"); addr != "" {
 		return serveSim(addr) // this process is a simulator for a benchmark
 	}
-	cmd, err := conntest.LinkCommand()
-	defer conntest.Cleanup()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	linkCommand = cmd
-	code := m.Run()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			return 1
-		}
-	}
-	return code
+	return conntest.RunWithLink(m, &linkCommand)
 }
 
 // serveSim runs a simulator on addr until stdin closes.

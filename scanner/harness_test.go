@@ -2,13 +2,10 @@ package scanner
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"go.uber.org/goleak"
 
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/conn/conntest"
@@ -19,31 +16,13 @@ import (
 // (see conntest), so pure tests and BenchmarkRank10k do not need it.
 var linkCommand []string
 
-func TestMain(m *testing.M) {
-	os.Exit(testMain(m))
-}
-
-func testMain(m *testing.M) int {
-	defer conntest.Cleanup()
-	code := m.Run()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			return 1
-		}
-	}
-	return code
-}
+func TestMain(m *testing.M) { os.Exit(conntest.Run(m)) }
 
 // needLink builds the link binary once and fails the test if that is
 // impossible.
 func needLink(t testing.TB) {
 	t.Helper()
-	cmd, err := conntest.LinkCommand()
-	if err != nil {
-		t.Fatal(err)
-	}
-	linkCommand = cmd
+	linkCommand = conntest.MustLinkCommand(t)
 }
 
 // env is a simulator and a running supervisor pointed at it.

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/conntest"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 	"github.com/ibwatch/ibwatch/scanner"
 )
@@ -111,7 +112,7 @@ func TestChainPaneLive(t *testing.T) {
 		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: 2 * time.Second,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
 		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
-		LinkCommand:      linkCommand(t),
+		LinkCommand:      conntest.MustLinkCommand(t),
 		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
 		SilentAfter: time.Hour,
 	})

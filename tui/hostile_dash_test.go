@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/conntest"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 	"github.com/ibwatch/ibwatch/theme"
 )
@@ -38,7 +39,7 @@ func startHostileDash(t *testing.T, simCfg twsim.Config) *hostileDash {
 		Heartbeat: 200 * time.Millisecond, HeartbeatTimeout: 400 * time.Millisecond,
 		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: time.Second,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
-		LinkCommand: linkCommand(t), LinkPingInterval: 500 * time.Millisecond, SilentAfter: time.Hour})
+		LinkCommand: conntest.MustLinkCommand(t), LinkPingInterval: 500 * time.Millisecond, SilentAfter: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

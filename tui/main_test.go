@@ -19,11 +19,10 @@ import (
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	time.Local = time.UTC
-	goleak.VerifyTestMain(m,
+	os.Exit(conntest.Run(m,
 		// teatest parks one goroutine per test model on a SIGINT channel
 		// that it never closes (teatest.go NewTestModel); it is not ours.
-		goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2"),
-		goleak.Cleanup(func(code int) { conntest.Cleanup(); os.Exit(code) }))
+		goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2")))
 }
 
 // t0 is the fixed "now" of every test: a Tuesday morning after a night.

@@ -14,6 +14,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"testing"
+
+	"go.uber.org/goleak"
 )
 
 var (
@@ -44,9 +47,48 @@ func LinkCommand() ([]string, error) {
 	return []string{bin, "link"}, nil
 }
 
+// MustLinkCommand is LinkCommand for a test: it fails t if the binary
+// cannot be built.
+func MustLinkCommand(t testing.TB) []string {
+	t.Helper()
+	cmd, err := LinkCommand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
 // Cleanup removes the built binary; call it from TestMain after m.Run.
 func Cleanup() {
 	if dir != "" {
 		_ = os.RemoveAll(dir)
 	}
+}
+
+// Run is the body of a TestMain for such a package: it runs the tests,
+// then (if they passed) fails on any goroutine still running, and removes
+// the link binary. Pass its result to os.Exit.
+func Run(m *testing.M, leakOpts ...goleak.Option) int {
+	defer Cleanup()
+	code := m.Run()
+	if code == 0 {
+		if err := goleak.Find(leakOpts...); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			return 1
+		}
+	}
+	return code
+}
+
+// RunWithLink is Run for a package whose tests all need the link: it
+// builds the binary first and stores its command in *cmd.
+func RunWithLink(m *testing.M, cmd *[]string, leakOpts ...goleak.Option) int {
+	c, err := LinkCommand()
+	if err != nil {
+		Cleanup()
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	*cmd = c
+	return Run(m, leakOpts...)
 }

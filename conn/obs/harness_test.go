@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/conn/conntest"
 	"github.com/ibwatch/ibwatch/conn/twsim"
@@ -22,25 +20,7 @@ import (
 // linkCommand starts the link process (see conntest).
 var linkCommand []string
 
-func TestMain(m *testing.M) { os.Exit(testMain(m)) }
-
-func testMain(m *testing.M) int {
-	cmd, err := conntest.LinkCommand()
-	defer conntest.Cleanup()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	linkCommand = cmd
-	code := m.Run()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			return 1
-		}
-	}
-	return code
-}
+func TestMain(m *testing.M) { os.Exit(conntest.RunWithLink(m, &linkCommand)) }
 
 // rig is a simulator, a supervisor pointed at it with an exporter, and
 // the metrics server, as main.go wires them.
