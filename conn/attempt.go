@@ -289,7 +289,7 @@ func (s *Supervisor) onClosed(c *LinkClosed) {
 	case CauseClientIDInUse:
 		detail = fmt.Sprintf("client id %d is in use", s.clientID())
 	}
-	if c.Code != 0 && c.Msg != "" {
+	if c.Code != 0 && c.Msg != "" && c.Code != s.lastConnCode {
 		// The library may lose the last message before a close (326, 1300);
 		// the relay saw it on the wire, so the log still gets it.
 		s.logTWS(-1, c.Code, c.Msg, s.cfg.Now())
@@ -467,6 +467,7 @@ func (s *Supervisor) resetSession() {
 	s.hbNext, s.hbWait, s.hbSent = time.Time{}, time.Time{}, time.Time{}
 	s.lastAlive = time.Time{}
 	s.degradedOnConnect = false
+	s.lastConnCode = 0
 	s.serverVersion, s.connTime, s.accounts = 0, "", nil
 	s.mdType = MDUnknown
 }

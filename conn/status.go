@@ -228,6 +228,9 @@ func (s *Supervisor) onTWSError(e *LinkTWSError, now time.Time) {
 		return
 	}
 	s.logTWS(e.R, e.Code, e.Msg, now)
+	if e.R == -1 {
+		s.lastConnCode = e.Code
+	}
 	switch e.Code {
 	case 1100:
 		s.ibDown = true

@@ -86,6 +86,10 @@ type Supervisor struct {
 	// degradedOnConnect is set by 2110 during the session's start: TWS is
 	// up but not linked to IB, so the session comes up Degraded.
 	degradedOnConnect bool
+	// lastConnCode is the last connection-level code (request id -1) the
+	// client library delivered this session: a close that names the same
+	// code (326, 1300) is not logged twice.
+	lastConnCode int64
 	// A run of failed attempts with the same cause (see quietRetry).
 	streakCause     Cause
 	streakN         int

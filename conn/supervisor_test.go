@@ -87,8 +87,21 @@ func TestFaultsDetectedAndHealed(t *testing.T) {
 			if up.Epoch != 2 {
 				t.Errorf("epoch after reconnect = %d, want 2", up.Epoch)
 			}
-			if c.name == "port-reset" && h.sup.Status().Addr != sim.Addr() {
-				t.Errorf("reconnected to %s, simulator now at %s", h.sup.Status().Addr, sim.Addr())
+			if c.name == "port-reset" {
+				if h.sup.Status().Addr != sim.Addr() {
+					t.Errorf("reconnected to %s, simulator now at %s", h.sup.Status().Addr, sim.Addr())
+				}
+				// The library and the relay both see the 1300; the log
+				// names it once.
+				n := 0
+				for _, ev := range h.events()[from:] {
+					if ev.Kind == KindTWS && ev.Code == 1300 {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Errorf("1300 logged %d times, want once\n%s", n, dump(h.events()[from:]))
+				}
 			}
 			m := h.sup.Metrics()
 			if m.Reconnects != 1 || m.Disconnects[c.cause] != 1 {
