@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -197,18 +198,31 @@ func fmtClock(t, now time.Time) string {
 	return t.Format("Mon 15:04")
 }
 
-// fmtPct formats a 0..1 ratio as a percentage, keeping "100%" for exactly 1.
+// fmtPct formats a 0..1 ratio as a percentage, keeping "100%" for exactly 1
+// and "0%" for exactly 0. Digits are cut, not rounded: 0.99999 up is not
+// "100.00%" (a drop happened) and shows as "99.99%".
 func fmtPct(r float64) string {
 	switch {
+	case math.IsNaN(r):
+		return "—"
 	case r >= 1:
 		return "100%"
 	case r <= 0:
 		return "0%"
 	case r > 0.999:
-		return fmt.Sprintf("%.2f%%", r*100)
+		return fmt.Sprintf("%.2f%%", floorPct(r, 2))
 	default:
-		return fmt.Sprintf("%.1f%%", r*100)
+		return fmt.Sprintf("%.1f%%", floorPct(r, 1))
 	}
+}
+
+// floorPct is r (0 < r < 1) as a percentage cut to digits decimals, never
+// reaching 100. The 1e-6 (of the last digit) absorbs binary representation
+// error, so 0.9995, stored as 0.99949999…, still shows as 99.95.
+func floorPct(r float64, digits int) float64 {
+	unit := math.Pow(10, float64(digits))
+	v := math.Floor(r*100*unit + 1e-6)
+	return min(v, 100*unit-1) / unit
 }
 
 // fit truncates s (which may hold ANSI styles) to w cells and pads it with
