@@ -194,7 +194,7 @@ func cellGlyph(c slotClass) string {
 	case slotDown:
 		return "▁"
 	default:
-		return " "
+		return "·"
 	}
 }
 
@@ -219,12 +219,8 @@ func (tl *timeline) render(st *theme.Styles, width int, now time.Time) (strip, a
 			b.WriteString(st.Timeline.Degraded.Render(run))
 		case slotDown:
 			b.WriteString(st.Timeline.Down.Render(run))
-		default:
-			if st.NoColor {
-				b.WriteString(run)
-			} else {
-				b.WriteString(st.Timeline.Unknown.Render(strings.Repeat("·", j-i)))
-			}
+		default: // "·" even without colour: a blank cell reads as "no data drawn yet"
+			b.WriteString(st.Timeline.Unknown.Render(run))
 		}
 		i = j
 	}

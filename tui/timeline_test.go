@@ -33,7 +33,7 @@ func TestTimelineSlotsAndAvailability(t *testing.T) {
 		b.WriteString(cellGlyph(c))
 	}
 	// 48 cells of 30 min ending with the slot holding 08:00 (08:00–08:30).
-	want := strings.Repeat(" ", 23) + strings.Repeat("█", 12) + "▁" + strings.Repeat("█", 5) +
+	want := strings.Repeat("·", 23) + strings.Repeat("█", 12) + "▁" + strings.Repeat("█", 5) +
 		"▁▁" + "██" + "▒▒▒"
 	if got := b.String(); got != want {
 		t.Fatalf("strip\n got %q\nwant %q", got, want)
@@ -67,5 +67,27 @@ func TestHourAxisLabelsAligned(t *testing.T) {
 	narrow := hourAxis(24, start, time.Hour)
 	if !strings.HasPrefix(narrow, "08") || strings.Contains(narrow, "0809") {
 		t.Fatalf("labels touch: %q", narrow)
+	}
+}
+
+// With NO_COLOR the strip must still tell "not watched" from "up" or
+// "down" by glyph, as the README documents: unknown cells are "·", not
+// blanks that look like an unfinished drawing.
+func TestTimelineUnknownCellsAreDotsWithoutColour(t *testing.T) {
+	m, _ := testModel(t, nil)
+	if !m.st.NoColor {
+		t.Fatal("test styles have colour")
+	}
+	m = feed(t, m,
+		stateEv(t0.Add(-time.Hour), conn.StateIdle, conn.StateConnecting, conn.CauseStart, 0),
+		stateEv(t0.Add(-time.Hour), conn.StateConnecting, conn.StateConnected, conn.CauseReady, 1))
+	strip, _ := m.tl.render(m.st, 48, t0)
+	// 48 cells of 30 min ending with 08:00–08:30: unknown until 07:00, then
+	// up in 07:00, 07:30 and 08:00.
+	if want := strings.Repeat("·", 45) + "███"; strip != want {
+		t.Errorf("strip\n got %q\nwant %q", strip, want)
+	}
+	if v := m.View(); !strings.Contains(v, "│ "+strings.Repeat("·", 20)) {
+		t.Errorf("dashboard timeline has no unknown cells drawn as ·:\n%s", v)
 	}
 }
