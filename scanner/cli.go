@@ -182,9 +182,6 @@ func fetchAndPrint(ctx context.Context, sup *conn.Supervisor, o chainOptions, st
 		fmt.Fprintf(stderr, "ibwatch chain: %s has no expiry %s; listed: %s\n", o.symbol, o.expiry, strings.Join(def.Expiries, " "))
 		return ExitUsage
 	}
-	if most := (sup.Config().MaxLines - 1) / 2; o.strikes > most {
-		fmt.Fprintf(stderr, "ibwatch chain: showing %d strikes, the most the market-data line budget (%d lines) allows\n", most, sup.Config().MaxLines)
-	}
 	var ch *Chain
 	if err == nil {
 		ch, err = f.Open(rctx, OpenRequest{Def: def, Expiry: o.expiry, Deal: deal, Window: Window{Count: o.strikes}})
@@ -195,6 +192,9 @@ func fetchAndPrint(ctx context.Context, sup *conn.Supervisor, o chainOptions, st
 	wctx, wcancel := context.WithTimeout(ctx, o.wait)
 	defer wcancel()
 	snap, _ := ch.WaitFull(wctx) // on timeout: print what came, blanks for the rest
+	if note := shownNote(o.strikes, snap, sup.Config().MaxLines, deal != nil); note != "" {
+		fmt.Fprintln(stderr, "ibwatch chain:", note)
+	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

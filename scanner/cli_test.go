@@ -127,6 +127,8 @@ func TestChainMainErrors(t *testing.T) {
 		{"bad expiry", []string{"MSFT", "--expiry", "2026-12-18"}, ExitUsage, "want YYYYMMDD"},
 		{"close without deal", []string{"MSFT", "--close", "2027-01-01"}, ExitUsage, "--deal"},
 		{"bad flag", []string{"MSFT", "--nope"}, ExitUsage, "flag provided but not defined"},
+		{"no strikes", []string{"MSFT", "--strikes", "0"}, ExitUsage, "--strikes 0: want at least 1"},
+		{"negative strikes", []string{"MSFT", "--strikes", "-3"}, ExitUsage, "--strikes -3: want at least 1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -152,5 +154,59 @@ func TestChainMainUnreachable(t *testing.T) {
 	code, out, errs := runChain(t, "AAPL", "--port", port, "--timeout", "1s")
 	if code != ExitUnreachable || out != "" || !strings.Contains(errs, "cannot reach TWS at 127.0.0.1:"+port) || !strings.Contains(errs, "refused") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 3 and a refused message", code, out, errs)
+	}
+}
+
+// chainRows runs the chain command with --json and newSup, and returns the
+// exit status, the number of rows printed, the expiry's total strikes and
+// stderr.
+func chainRows(t *testing.T, newSup func(conn.Config) (*conn.Supervisor, error), args ...string) (code, rows, total int, stderr string) {
+	t.Helper()
+	needLink(t)
+	var out, errb bytes.Buffer
+	code = ChainMain(context.Background(), append(args, "--json"), &out, &errb, newSup)
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errb.String())
+	}
+	var got struct {
+		Total int               `json:"totalStrikes"`
+		Rows  []json.RawMessage `json:"rows"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out.String())
+	}
+	return code, len(got.Rows), got.Total, errb.String()
+}
+
+// --strikes larger than what can be shown: the message states the number
+// of rows really printed and why, never the budget's ceiling when the
+// expiry has fewer strikes than that.
+func TestChainMainSaysHowManyStrikesItShows(t *testing.T) {
+	sim := newSim(t, frozen)
+	port := strconv.Itoa(sim.Port())
+
+	_, rows, total, errs := chainRows(t, testSup, "AAPL", "--port", port, "--strikes", "100000")
+	if rows != total || rows >= 47 {
+		t.Fatalf("%d rows of %d strikes; the sim's nearest AAPL expiry should fit the 95-line budget", rows, total)
+	}
+	want := "ibwatch chain: showing " + strconv.Itoa(rows) + " of the 100000 strikes asked for: expiry "
+	if !strings.Contains(errs, want) || !strings.Contains(errs, "lists only "+strconv.Itoa(total)) {
+		t.Errorf("stderr %q, want %q … lists only %d", errs, want, total)
+	}
+
+	// A budget of 21 lines holds 10 strikes: the budget is the reason.
+	small := func(c conn.Config) (*conn.Supervisor, error) {
+		f := fastConfig(c.Port)
+		f.Host, f.ClientIDs, f.MaxLines = c.Host, c.ClientIDs, 21
+		return conn.New(f)
+	}
+	_, rows, _, errs = chainRows(t, small, "AAPL", "--port", port, "--strikes", "15")
+	if rows != 10 || !strings.Contains(errs, "showing 10 of the 15 strikes asked for: the most the market-data line budget (21 lines) allows") {
+		t.Errorf("%d rows, stderr %q", rows, errs)
+	}
+
+	// All shown: nothing to say.
+	if _, rows, _, errs = chainRows(t, testSup, "AAPL", "--port", port, "--strikes", "5"); rows != 5 || errs != "" {
+		t.Errorf("%d rows, stderr %q", rows, errs)
 	}
 }

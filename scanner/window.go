@@ -1,6 +1,9 @@
 package scanner
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // DefaultStrikes is how many strikes a chain shows by default: ten on each
 // side of the money line. It costs 2 × 21 option lines + 1 underlying line.
@@ -93,4 +96,28 @@ func SelectStrikes(strikes []float64, under float64, w Window) (from, to int) {
 	from = min(max(from, lo), hi-cnt)
 	from = min(max(from+w.Offset, 0), n-cnt)
 	return from, from + cnt
+}
+
+// shownNote says how many strikes the chain really shows and why, when
+// that is fewer than asked: the expiry lists fewer, the market-data line
+// budget (maxLines, one line per call and put plus the underlying) allows
+// fewer, or the deal's strike range holds fewer. "" when all are shown.
+// It is worked out from the snapshot, after the window was chosen, so the
+// count it states is the number of rows printed.
+func shownNote(asked int, snap Snapshot, maxLines int, deal bool) string {
+	shown := len(snap.Rows)
+	if shown >= asked {
+		return ""
+	}
+	head := fmt.Sprintf("showing %d of the %d strikes asked for: ", shown, asked)
+	most := (maxLines - 1) / 2
+	switch {
+	case shown == snap.Total:
+		return head + fmt.Sprintf("expiry %s lists only %d", snap.Expiry, snap.Total)
+	case shown == most:
+		return head + fmt.Sprintf("the most the market-data line budget (%d lines) allows", maxLines)
+	case deal:
+		return head + "the rest lie outside the deal's range (25 % below to 10 % above the deal price)"
+	}
+	return head + fmt.Sprintf("expiry %s lists %d", snap.Expiry, snap.Total)
 }

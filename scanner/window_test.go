@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -50,5 +51,26 @@ func TestSelectStrikes(t *testing.T) {
 func TestDealWindowBadPrice(t *testing.T) {
 	if w := DealWindow(Deal{Price: math.NaN()}, 7); w.Hi != 0 || w.Count != 7 {
 		t.Errorf("NaN deal price: %+v", w)
+	}
+}
+
+func TestShownNoteReasons(t *testing.T) {
+	snap := func(rows, total int) Snapshot {
+		return Snapshot{Expiry: "20270115", Rows: make([]Row, rows), Total: total}
+	}
+	for _, c := range []struct {
+		asked int
+		snap  Snapshot
+		deal  bool
+		want  string
+	}{
+		{5, snap(5, 29), false, ""},
+		{100, snap(29, 29), false, "showing 29 of the 100 strikes asked for: expiry 20270115 lists only 29"},
+		{100, snap(47, 80), false, "showing 47 of the 100 strikes asked for: the most the market-data line budget (95 lines) allows"},
+		{21, snap(9, 80), true, "showing 9 of the 21 strikes asked for: the rest lie outside the deal's range"},
+	} {
+		if got := shownNote(c.asked, c.snap, 95, c.deal); !strings.HasPrefix(got, c.want) || (c.want == "") != (got == "") {
+			t.Errorf("shownNote(%d, %d rows of %d, deal %v) = %q, want %q…", c.asked, len(c.snap.Rows), c.snap.Total, c.deal, got, c.want)
+		}
 	}
 }
