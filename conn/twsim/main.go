@@ -55,9 +55,68 @@ func parseSimFlags(args []string, stderr io.Writer) (simFlags, error) {
 		return f, err
 	}
 	if fs.NArg() > 0 {
-		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return f, fmt.Errorf("unexpected argument %q", clipText(fs.Arg(0)))
 	}
-	return f, nil
+	return f, f.check()
+}
+
+// check refuses values the simulator would otherwise replace by a default
+// without a word (0, negative) or that make it useless (a 1ns tick keeps a
+// core busy sending prices).
+func (f *simFlags) check() error {
+	if err := firstErr(
+		inRange("--tick", f.tick, 10*time.Millisecond, time.Minute,
+			"shorter keeps a CPU core busy sending prices; real TWS updates a line a few times a second"),
+		inRange("--max-lines", f.maxLines, 1, 10000,
+			"TWS allows 100 by default, more with quote booster packs"),
+		inRange("--snapshot-wait", f.snapshotWait, 0, time.Minute, "real TWS waits about 11s"),
+		inRange("--chaos-gap", f.chaosGap, time.Second, 24*time.Hour,
+			"shorter gives a client no quiet time to recover between faults"),
+	); err != nil {
+		return err
+	}
+	ids := splitList(f.accounts)
+	if len(ids) == 0 || len(ids) > maxAccounts {
+		return fmt.Errorf("--accounts: want 1..%d comma-separated account ids, got %d", maxAccounts, len(ids))
+	}
+	for _, id := range ids {
+		if !accountID(id) {
+			return fmt.Errorf("--accounts: %q is not an IB account id (letters and digits, at most %d, e.g. DU1234567)",
+				clipText(id), maxAccountLen)
+		}
+	}
+	f.accounts = strings.Join(ids, ",")
+	return nil
+}
+
+// Limits of --accounts: TWS sends the list in one MANAGED_ACCTS field.
+const (
+	maxAccounts   = 100
+	maxAccountLen = 20
+)
+
+// accountID reports whether s looks like an IB account id (DU1234567,
+// U7654321, F1234567): ASCII letters and digits only, so it is safe to
+// print and to put in a protocol field.
+func accountID(s string) bool {
+	if s == "" || len(s) > maxAccountLen {
+		return false
+	}
+	for _, r := range s {
+		if !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// inRange says why v is outside lo..hi, or nil. what names the flag or
+// parameter; why is the reason for the bounds.
+func inRange[T int | int64 | time.Duration](what string, v, lo, hi T, why string) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%s %v: want %v..%v (%s)", what, v, lo, hi, why)
+	}
+	return nil
 }
 
 // checkLoopback refuses addresses that are not loopback unless allowed.
