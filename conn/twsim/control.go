@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,24 +20,38 @@ const controlHelp = `ibwatch sim control API (all fault endpoints are POST; each
 GET  /state                                  ground truth: switches, sessions, every fault so far, counters
 POST /fault/stall?on=true|false              freeze: sockets open, nothing read or written
 POST /fault/drop                             close every client socket
-POST /fault/restart?down=8s                  daily restart: drop, refuse for down, then accept again
+POST /fault/restart?down=8s                  daily restart: drop, refuse for down (at most 1h), then accept again
 POST /fault/refuse?on=true|false             close the listener (ECONNREFUSED) / reopen on the same port
 POST /fault/handshake-stall?on=true|false    accept TCP, never answer the hello
 POST /fault/accept-close?on=true|false       accept, then close before answering (untrusted IP)
 POST /fault/iblink/lost                      1100 + 2103/2105/2157, data stops, new clients get 2110
 POST /fault/iblink/restored?kept=false|true  1101 (subscriptions gone) or 1102 (kept)
 POST /fault/farm?name=usfarm&state=broken    state ok|broken|inactive; farms usfarm usopt ushmds secdefnj
-POST /fault/port-reset?port=0                1300 naming the new port, close, listener moves (0 = any free port)
-POST /fault/latency?d=250ms                  delay every reply (0 turns it off)
+POST /fault/port-reset?port=0                1300 naming the new port, close, listener moves (0 = any free port, else 1024..65535)
+POST /fault/latency?d=250ms                  delay every reply (0 turns it off; at most 1m)
 POST /fault/inject?req=-1&code=2119&msg=...  send any ERR_MSG (msg may also be the request body)
 POST /fault/raw-frame[?hex=...]              body (or hex) sent length-prefixed to every session
 POST /fault/raw-bytes[?hex=...]              body (or hex) sent exactly as given
 POST /fault/raw-preset?name=huge-length      a named malformed frame (GET /presets lists them)
 POST /fault/clear                            stall/refuse/handshake-stall/accept-close/latency off, IB link and farms up
+
+An unknown, repeated or out-of-range parameter gets 400 with the reason.
 `
 
 // maxControlBody bounds request bodies (raw frames may be big on purpose).
 const maxControlBody = 32 << 20
+
+// Bounds of the control parameters, with the reasons the 400 answers give.
+const (
+	maxLatency = time.Minute
+	whyLatency = "longer outlasts every client's timeout; /fault/stall models a TWS that never answers"
+	maxDown    = time.Hour
+	whyDown    = "a real daily restart keeps TWS away for a few minutes"
+	minPort    = 1024
+	whyPort    = "0 picks a free port; ports below 1024 are privileged"
+	whyReqID   = "TWS request ids are 32-bit; -1 means no request"
+	whyCode    = "TWS message codes are positive 32-bit numbers"
+)
 
 // Handler returns the control API (see controlHelp). Serve it on a loopback
 // address only: it can break every client of the simulator.
@@ -51,50 +68,53 @@ func (s *Server) Handler() http.Handler {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(Presets())
 	})
-	s.action(mux, "raw-preset", func(r *http.Request) error { return s.SendPreset(r.URL.Query().Get("name")) })
+	s.action(mux, "raw-preset", []string{"name"}, func(r *http.Request) error { return s.SendPreset(r.URL.Query().Get("name")) })
 	s.toggle(mux, "stall", s.SetStall)
 	s.toggle(mux, "refuse", s.SetRefuse)
 	s.toggle(mux, "handshake-stall", s.SetHandshakeStall)
 	s.toggle(mux, "accept-close", s.SetAcceptThenClose)
-	s.action(mux, "drop", func(*http.Request) error { s.Drop(); return nil })
-	s.action(mux, "clear", func(*http.Request) error { s.ClearFaults(); return nil })
-	s.action(mux, "iblink/lost", func(*http.Request) error { s.IBLinkLost(); return nil })
-	s.action(mux, "iblink/restored", func(r *http.Request) error {
+	s.action(mux, "drop", nil, func(*http.Request) error { s.Drop(); return nil })
+	s.action(mux, "clear", nil, func(*http.Request) error { s.ClearFaults(); return nil })
+	s.action(mux, "iblink/lost", nil, func(*http.Request) error { s.IBLinkLost(); return nil })
+	s.action(mux, "iblink/restored", []string{"kept"}, func(r *http.Request) error {
 		kept, err := boolParam(r, "kept", false)
 		if err == nil {
 			s.IBLinkRestored(kept)
 		}
 		return err
 	})
-	s.action(mux, "restart", func(r *http.Request) error {
-		d, err := durParam(r, "down", 8*time.Second)
+	s.action(mux, "restart", []string{"down"}, func(r *http.Request) error {
+		d, err := durParam(r, "down", 8*time.Second, maxDown, whyDown)
 		if err == nil {
 			s.Restart(d)
 		}
 		return err
 	})
-	s.action(mux, "latency", func(r *http.Request) error {
-		d, err := durParam(r, "d", 0)
+	s.action(mux, "latency", []string{"d"}, func(r *http.Request) error {
+		d, err := durParam(r, "d", 0, maxLatency, whyLatency)
 		if err == nil {
 			s.SetLatency(d)
 		}
 		return err
 	})
-	s.action(mux, "farm", func(r *http.Request) error {
+	s.action(mux, "farm", []string{"name", "state"}, func(r *http.Request) error {
 		st, err := farmStateParam(r.URL.Query().Get("state"))
 		if err != nil {
 			return err
 		}
 		return s.SetFarmState(r.URL.Query().Get("name"), st)
 	})
-	s.action(mux, "port-reset", func(r *http.Request) error {
+	s.action(mux, "port-reset", []string{"port"}, func(r *http.Request) error {
 		p, err := intParam(r, "port", 0)
+		if err == nil && p != 0 {
+			err = inRange("port", p, minPort, 65535, whyPort)
+		}
 		if err == nil {
 			_, err = s.PortReset(int(p))
 		}
 		return err
 	})
-	s.action(mux, "inject", func(r *http.Request) error {
+	s.action(mux, "inject", []string{"req", "code", "msg"}, func(r *http.Request) error {
 		req, err1 := intParam(r, "req", -1)
 		code, err2 := intParam(r, "code", 0)
 		if err := firstErr(err1, err2); err != nil {
@@ -102,6 +122,10 @@ func (s *Server) Handler() http.Handler {
 		}
 		if code == 0 {
 			return fmt.Errorf("code is required")
+		}
+		if err := firstErr(inRange("req", req, -1, math.MaxInt32, whyReqID),
+			inRange("code", code, 1, math.MaxInt32, whyCode)); err != nil {
+			return err
 		}
 		msg := r.URL.Query().Get("msg")
 		if !r.URL.Query().Has("msg") {
@@ -114,14 +138,14 @@ func (s *Server) Handler() http.Handler {
 		s.Inject(req, code, msg)
 		return nil
 	})
-	s.action(mux, "raw-frame", func(r *http.Request) error {
+	s.action(mux, "raw-frame", []string{"hex"}, func(r *http.Request) error {
 		b, err := rawBody(r)
 		if err == nil {
 			s.RawFrame(b)
 		}
 		return err
 	})
-	s.action(mux, "raw-bytes", func(r *http.Request) error {
+	s.action(mux, "raw-bytes", []string{"hex"}, func(r *http.Request) error {
 		b, err := rawBody(r)
 		if err == nil {
 			s.RawBytes(b)
@@ -133,7 +157,7 @@ func (s *Server) Handler() http.Handler {
 
 // toggle registers POST /fault/<name>?on=true|false (default true).
 func (s *Server) toggle(mux *http.ServeMux, name string, set func(bool)) {
-	s.action(mux, name, func(r *http.Request) error {
+	s.action(mux, name, []string{"on"}, func(r *http.Request) error {
 		on, err := boolParam(r, "on", true)
 		if err == nil {
 			set(on)
@@ -142,11 +166,16 @@ func (s *Server) toggle(mux *http.ServeMux, name string, set func(bool)) {
 	})
 }
 
-// action registers POST /fault/<name>; a nil error answers with the state.
-func (s *Server) action(mux *http.ServeMux, name string, do func(*http.Request) error) {
+// action registers POST /fault/<name> taking the query parameters params;
+// a nil error answers with the state.
+func (s *Server) action(mux *http.ServeMux, name string, params []string, do func(*http.Request) error) {
 	mux.HandleFunc("POST /fault/"+name, func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxControlBody)
-		if err := do(r); err != nil {
+		err := checkParams(r.URL.RawQuery, params)
+		if err == nil {
+			err = do(r)
+		}
+		if err != nil {
 			http.Error(w, name+": "+err.Error(), http.StatusBadRequest)
 			return
 		}
@@ -161,6 +190,27 @@ func (s *Server) writeState(w http.ResponseWriter) {
 	_ = enc.Encode(s.State())
 }
 
+// checkParams refuses a query that does not parse, names a parameter the
+// endpoint does not take (a typo like ?delay=5s would otherwise apply the
+// default) or repeats one (only the first would count).
+func checkParams(rawQuery string, params []string) error {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return fmt.Errorf("bad query: %v", err)
+	}
+	for k, vs := range q {
+		switch {
+		case !slices.Contains(params, k) && len(params) == 0:
+			return fmt.Errorf("unknown parameter %q: this endpoint takes none", clipText(k))
+		case !slices.Contains(params, k):
+			return fmt.Errorf("unknown parameter %q (known: %s)", clipText(k), strings.Join(params, ", "))
+		case len(vs) > 1:
+			return fmt.Errorf("%s given %d times", k, len(vs))
+		}
+	}
+	return nil
+}
+
 func boolParam(r *http.Request, key string, def bool) (bool, error) {
 	v := r.URL.Query().Get(key)
 	if v == "" {
@@ -172,25 +222,28 @@ func boolParam(r *http.Request, key string, def bool) (bool, error) {
 	case "0", "false", "off", "no":
 		return false, nil
 	}
-	return false, fmt.Errorf("%s=%q is not a boolean", key, v)
+	return false, fmt.Errorf("%s=%q is not a boolean", key, clipText(v))
 }
 
-func durParam(r *http.Request, key string, def time.Duration) (time.Duration, error) {
+// durParam reads a duration in 0..hi (why says why hi); a bare number is
+// milliseconds.
+func durParam(r *http.Request, key string, def, hi time.Duration, why string) (time.Duration, error) {
 	v := r.URL.Query().Get(key)
 	if v == "" {
 		return def, nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil {
-		if ms, err2 := strconv.Atoi(v); err2 == nil {
-			return time.Duration(ms) * time.Millisecond, nil
+		ms, err2 := strconv.ParseInt(v, 10, 64)
+		if err2 != nil {
+			return 0, fmt.Errorf("%s=%q is not a duration (e.g. 250ms, 8s)", key, clipText(v))
 		}
-		return 0, fmt.Errorf("%s=%q is not a duration (e.g. 250ms, 8s)", key, v)
+		if ms < 0 || ms > int64(hi/time.Millisecond) { // checked before scaling: no wrap-around
+			return 0, fmt.Errorf("%s=%dms: want 0s..%v (%s)", key, ms, hi, why)
+		}
+		d = time.Duration(ms) * time.Millisecond
 	}
-	if d < 0 {
-		return 0, fmt.Errorf("%s must not be negative", key)
-	}
-	return d, nil
+	return d, inRange(key, d, 0, hi, why)
 }
 
 func intParam(r *http.Request, key string, def int64) (int64, error) {
@@ -200,7 +253,7 @@ func intParam(r *http.Request, key string, def int64) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%s=%q is not an integer", key, v)
+		return 0, fmt.Errorf("%s=%q is not an integer", key, clipText(v))
 	}
 	return n, nil
 }
@@ -214,7 +267,7 @@ func farmStateParam(v string) (FarmState, error) {
 	case "inactive":
 		return FarmInactive, nil
 	}
-	return 0, fmt.Errorf("state=%q: want ok, broken or inactive", v)
+	return 0, fmt.Errorf("state=%q: want ok, broken or inactive", clipText(v))
 }
 
 // rawBody returns ?hex=... decoded, or the request body.

@@ -136,3 +136,61 @@ func lastName(s Snapshot) string {
 	}
 	return s.Faults[len(s.Faults)-1].Fault
 }
+
+// Out-of-range, unknown and repeated parameters get a 400 that says what
+// is allowed and why, and change nothing.
+func TestControlRefusesOutOfBoundsParams(t *testing.T) {
+	s := startSim(t, Config{})
+	hs := httptest.NewServer(s.Handler())
+	defer hs.Close()
+	port := s.Port()
+	post := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Post(hs.URL+path, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	long := strings.Repeat("9", 5000)
+	for path, want := range map[string]string{
+		"/fault/latency?d=100h":              "latency: d=100h0m0s: want 0s..1m0s (longer outlasts every client's timeout",
+		"/fault/latency?d=-5":                "latency: d=-5ms: want 0s..1m0s",
+		"/fault/latency?d=-5ms":              "latency: d=-5ms: want 0s..1m0s",
+		"/fault/latency?d=99999999999999999": "latency: d=99999999999999999ms: want 0s..1m0s",
+		"/fault/latency?delay=5s":            `latency: unknown parameter "delay" (known: d)`,
+		"/fault/latency?d=1s&d=100h":         "latency: d given 2 times",
+		"/fault/restart?down=48h":            "restart: down=48h0m0s: want 0s..1h0m0s (a real daily restart",
+		"/fault/restart?down=-1s":            "restart: down=-1s: want 0s..1h0m0s",
+		"/fault/port-reset?port=22":          "port-reset: port=22: want 1024..65535 (0 picks a free port; ports below 1024 are privileged)",
+		"/fault/port-reset?port=-1":          "port-reset: port=-1: want 1024..65535",
+		"/fault/port-reset?port=70000":       "port-reset: port=70000: want 1024..65535",
+		"/fault/inject?req=-7&code=2119":     "inject: req=-7: want -1..2147483647 (TWS request ids are 32-bit",
+		"/fault/inject?code=-2119":           "inject: code=-2119: want 1..2147483647 (TWS message codes are positive",
+		"/fault/inject?code=99999999999":     "inject: code=99999999999: want 1..2147483647",
+		"/fault/drop?all=1":                  `drop: unknown parameter "all": this endpoint takes none`,
+		"/fault/stall?on=true&for=5s":        `stall: unknown parameter "for" (known: on)`,
+		"/fault/latency?d=%zz":               "latency: bad query",
+		"/fault/port-reset?port=" + long:     `port-reset: port="99999999999999999999`,
+	} {
+		code, body := post(path)
+		if code != http.StatusBadRequest || !strings.HasPrefix(body, want) {
+			t.Errorf("POST %.60s: %d %q, want 400 %q", path, code, body, want)
+		}
+		if code == http.StatusBadRequest && len(body) > 300 {
+			t.Errorf("POST %.60s: %d-byte answer echoes the value", path, len(body))
+		}
+	}
+	st := s.State()
+	if st.Latency != 0 || st.Restarting || st.Port != port || st.Stats.ErrorsSent[2119] != 0 || len(st.Faults) != 0 {
+		t.Errorf("refused requests changed the simulator: %+v", st)
+	}
+	// The bounds themselves are accepted.
+	for _, path := range []string{"/fault/latency?d=60s", "/fault/latency?d=60000", "/fault/restart?down=0s", "/fault/clear"} {
+		if code, body := post(path); code != http.StatusOK {
+			t.Errorf("POST %s: %d %s", path, code, body)
+		}
+	}
+}

@@ -114,7 +114,7 @@ func accountID(s string) bool {
 // parameter; why is the reason for the bounds.
 func inRange[T int | int64 | time.Duration](what string, v, lo, hi T, why string) error {
 	if v < lo || v > hi {
-		return fmt.Errorf("%s %v: want %v..%v (%s)", what, v, lo, hi, why)
+		return fmt.Errorf("%s=%v: want %v..%v (%s)", what, v, lo, hi, why)
 	}
 	return nil
 }
