@@ -68,7 +68,11 @@ func (s *Server) Handler() http.Handler {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(Presets())
 	})
-	s.action(mux, "raw-preset", []string{"name"}, func(r *http.Request) error { return s.SendPreset(r.URL.Query().Get("name")) })
+	// Names are clipped: no real one is long, and an unknown one is quoted
+	// back in the 400.
+	s.action(mux, "raw-preset", []string{"name"}, func(r *http.Request) error {
+		return s.SendPreset(clipText(r.URL.Query().Get("name")))
+	})
 	s.toggle(mux, "stall", s.SetStall)
 	s.toggle(mux, "refuse", s.SetRefuse)
 	s.toggle(mux, "handshake-stall", s.SetHandshakeStall)
@@ -102,7 +106,7 @@ func (s *Server) Handler() http.Handler {
 		if err != nil {
 			return err
 		}
-		return s.SetFarmState(r.URL.Query().Get("name"), st)
+		return s.SetFarmState(clipText(r.URL.Query().Get("name")), st)
 	})
 	s.action(mux, "port-reset", []string{"port"}, func(r *http.Request) error {
 		p, err := intParam(r, "port", 0)

@@ -174,6 +174,8 @@ func TestControlRefusesOutOfBoundsParams(t *testing.T) {
 		"/fault/stall?on=true&for=5s":        `stall: unknown parameter "for" (known: on)`,
 		"/fault/latency?d=%zz":               "latency: bad query",
 		"/fault/port-reset?port=" + long:     `port-reset: port="99999999999999999999`,
+		"/fault/farm?name=" + long:           `farm: unknown farm "99999999999999999999`,
+		"/fault/raw-preset?name=" + long:     `raw-preset: unknown preset "99999999999999999999`,
 	} {
 		code, body := post(path)
 		if code != http.StatusBadRequest || !strings.HasPrefix(body, want) {
