@@ -309,7 +309,7 @@ func (s *Supervisor) onTimers() {
 		s.sendHeartbeat(now)
 	}
 	if take(&s.pingWait) {
-		s.linkMisbehaved(CauseLinkProtocol, "link did not answer a liveness ping")
+		s.linkMisbehaved(CauseLinkProtocol, s.linkSilent(s.cfg.LinkPingTimeout))
 	}
 	if take(&s.pingDue) {
 		s.sendPing(now)
