@@ -46,6 +46,9 @@ type Config struct {
 	// JournalDir receives one JSON line per event in daily files; "" disables.
 	JournalDir       string
 	JournalRetention int // days of files kept (default 14)
+	// journalOpen opens a daily journal file; tests inject one that fails
+	// like a full disk. nil opens the real file.
+	journalOpen func(name string) (journalFile, error)
 
 	// OnEvent, if set, sees every event (after the journal, before the
 	// consumer) on the publisher goroutine; it must return quickly. The

@@ -18,6 +18,16 @@ func (s *Supervisor) sendHeartbeat(now time.Time) {
 	}
 	s.hbSent = now
 	s.hbWait = now.Add(s.cfg.HeartbeatTimeout)
+	// A liveness ping goes with every heartbeat (one short line each way):
+	// if the heartbeat is not answered, a pong since it went out proves
+	// our own link alive, and only then is the silence TWS's.
+	if s.link != nil {
+		s.pingN++
+		if err := s.link.send(LinkPing{N: s.pingN}); err != nil {
+			s.sendFailed(err)
+			return
+		}
+	}
 	s.enqueue(&LinkReqCurrentTime{A: s.attempt}, true)
 }
 
@@ -41,6 +51,12 @@ func (s *Supervisor) onHeartbeatReply(now time.Time) {
 }
 
 func (s *Supervisor) onHeartbeatTimeout(now time.Time) {
+	if s.link != nil && s.linkHeard.Before(s.hbSent) && (s.phase == phFirstHB || s.phase == phUp) {
+		// Not even the ping sent with the heartbeat came back: our link
+		// process is stopped (SIGSTOP) or starved, TWS is not to blame.
+		s.linkMisbehaved(CauseLinkProtocol, s.linkSilent(now.Sub(s.hbSent)))
+		return
+	}
 	switch s.phase {
 	case phFirstHB:
 		s.met.with(&s.mu, func(m *metricsState) { m.missedHB++ })
@@ -104,4 +120,15 @@ func (s *Supervisor) sendPing(now time.Time) {
 		return
 	}
 	s.pingWait = now.Add(s.cfg.LinkPingTimeout)
+}
+
+// linkSilent describes a link that did not answer a liveness ping within
+// wait, naming its process so the user can look at it.
+func (s *Supervisor) linkSilent(wait time.Duration) string {
+	pid := 0
+	if s.link != nil {
+		pid = s.link.pid()
+	}
+	return fmt.Sprintf("the link process (pid %d) stopped answering: stopped or starved? (no answer to a liveness ping in %v)",
+		pid, wait.Round(time.Millisecond))
 }

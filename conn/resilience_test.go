@@ -26,7 +26,10 @@ func (h *harness) linkPID() int {
 	return pid
 }
 
-func TestLinkKilledIsReplaced(t *testing.T) {
+// connectedLink starts a connected session and returns its link's pid and
+// the event mark before any fault.
+func connectedLink(t *testing.T) (*harness, int, int) {
+	t.Helper()
 	sim := newSim(t, twsim.Config{})
 	h := newHarness(t, sim, nil)
 	h.waitState(0, StateConnected, 10*time.Second)
@@ -34,7 +37,20 @@ func TestLinkKilledIsReplaced(t *testing.T) {
 	if pid == 0 {
 		t.Fatal("no link process")
 	}
-	from := h.mark()
+	return h, pid, h.mark()
+}
+
+// waitLinkReplaced waits for the session to be back with a new link.
+func (h *harness) waitLinkReplaced(from, pid int) {
+	h.t.Helper()
+	h.waitState(from, StateConnected, 10*time.Second)
+	if np := h.linkPID(); np == pid || np == 0 {
+		h.t.Fatalf("link not replaced: %d → %d", pid, np)
+	}
+}
+
+func TestLinkKilledIsReplaced(t *testing.T) {
+	h, pid, from := connectedLink(t)
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -42,10 +58,7 @@ func TestLinkKilledIsReplaced(t *testing.T) {
 	if lost.Cause != CauseLinkCrashed {
 		t.Fatalf("cause %v, want link_crashed", lost.Cause)
 	}
-	h.waitState(from, StateConnected, 10*time.Second)
-	if np := h.linkPID(); np == pid || np == 0 {
-		t.Fatalf("link not replaced: %d → %d", pid, np)
-	}
+	h.waitLinkReplaced(from, pid)
 	if m := h.sup.Metrics(); m.LinkRestarts < 1 {
 		t.Fatalf("link restarts = %d", m.LinkRestarts)
 	}

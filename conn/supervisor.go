@@ -224,10 +224,12 @@ func (s *Supervisor) Run(ctx context.Context) (err error) {
 	var pubWG sync.WaitGroup
 	pubWG.Add(1)
 	pub, jerr := newPublisher(s.cfg, s.pubQ, s.events, &s.met, &s.mu)
+	go func() { defer pubWG.Done(); pub.run() }()
 	if jerr != nil {
 		s.cfg.Logger.Warn("journal disabled", "err", jerr)
+		// Said in the event log too: the user expects a history on disk.
+		s.emitApp(SevWarning, fmt.Sprintf("events are not being saved: %v", jerr))
 	}
-	go func() { defer pubWG.Done(); pub.run() }()
 
 	defer func() {
 		if r := recover(); r != nil {
@@ -307,7 +309,7 @@ func (s *Supervisor) onTimers() {
 		s.sendHeartbeat(now)
 	}
 	if take(&s.pingWait) {
-		s.linkMisbehaved(CauseLinkProtocol, "link did not answer a liveness ping")
+		s.linkMisbehaved(CauseLinkProtocol, s.linkSilent(s.cfg.LinkPingTimeout))
 	}
 	if take(&s.pingDue) {
 		s.sendPing(now)

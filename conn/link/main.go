@@ -74,6 +74,8 @@ const (
 type link struct {
 	out *reportWriter
 	log *slog.Logger
+	// rejects logs the relay's turned-away sockets, rate-limited.
+	rejects *rejectLog
 
 	active *attempt // command loop only
 
@@ -102,7 +104,7 @@ func Main(stdin io.Reader, stdout, stderr io.Writer) int {
 		runtime.GOMAXPROCS(1)
 	}
 	stdin = pollableStdin(stdin)
-	l := &link{log: logger, exitCh: make(chan struct{})}
+	l := &link{log: logger, rejects: newRejectLog(logger, time.Now), exitCh: make(chan struct{})}
 	l.out = newReportWriter(proto, logger, l.exit)
 	l.out.send(conn.LinkHello{PID: os.Getpid(), Protocol: conn.LinkProtocolVersion})
 
@@ -225,6 +227,7 @@ func (l *link) shutdown() int {
 	if l.active != nil {
 		l.active.teardown()
 	}
+	l.rejects.flush()
 	l.out.stop(exitGrace)
 	return l.exitCode
 }

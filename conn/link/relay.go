@@ -25,6 +25,9 @@ import (
 // guard against frames the library would wait on forever, and a place to turn
 // away the library's hidden handshake-less redials.
 
+// relayListening, when set (by tests only), is told each relay port.
+var relayListening func(port int)
+
 // startRelay opens the relay listener, creates the attempt's EClient and
 // points it at the relay.
 func (a *attempt) startRelay(tws net.Conn, ver int, connTime string) {
@@ -52,6 +55,9 @@ func (a *attempt) startRelay(tws net.Conn, ver int, connTime string) {
 	connected := make(chan struct{})
 	go a.sender(ec, connected)
 	port := ln.Addr().(*net.TCPAddr).Port
+	if relayListening != nil {
+		relayListening(port)
+	}
 	go func() {
 		defer a.l.recoverGoroutine("EClient.Connect")
 		err := ec.Connect("127.0.0.1", port, a.cmd.ClientID)
@@ -84,7 +90,7 @@ func (a *attempt) acceptLoop(ln net.Listener, tws net.Conn, reply []byte) {
 			return // closed by finish
 		}
 		if took {
-			a.l.log.Warn("rejected an extra socket from the client library (handshake-less redial)", "a", a.id)
+			a.l.rejects.warn("rejected an extra socket from the client library (handshake-less redial)", "a", a.id)
 			_ = c.Close()
 			continue
 		}
@@ -100,7 +106,7 @@ func (a *attempt) acceptLoop(ln net.Listener, tws net.Conn, reply []byte) {
 func (a *attempt) takeClient(c net.Conn, tws net.Conn, reply []byte, deadline time.Time) bool {
 	_ = c.SetDeadline(deadline)
 	if _, _, _, err := wire.ReadHello(c); err != nil {
-		a.l.log.Warn("rejected a relay socket without a valid API hello", "a", a.id, "err", err)
+		a.l.rejects.warn("rejected a relay socket without a valid API hello", "a", a.id, "err", err)
 		_ = c.Close()
 		return false
 	}
