@@ -133,9 +133,9 @@ func (s *settings) origin(key string) origin {
 	return origin{kind: "default"}
 }
 
-// loader reads the layers. env is os.LookupEnv in production.
+// loader reads the layers. env is osEnv in production.
 type loader struct {
-	env func(string) (string, bool)
+	env environment
 }
 
 // flagValue captures a flag's text; it is applied after the file and the
@@ -204,7 +204,7 @@ func (l loader) resolveConfigPath(flagPath string) (path string, explicit bool) 
 	if flagPath != "" {
 		return flagPath, true
 	}
-	if v, ok := l.env(envPrefix + "CONFIG"); ok && v != "" {
+	if v, ok := l.env.Lookup(envPrefix + "CONFIG"); ok && v != "" {
 		return v, true
 	}
 	return defaultConfigPath(), false
@@ -218,25 +218,26 @@ func (l loader) load(c *cliFlags) (*settings, error) {
 	path, explicit := l.resolveConfigPath(c.config)
 	s.ConfigPath = path
 	var errs []error
-	src, err := os.ReadFile(path)
+	src, err := readConfigFile(path)
 	switch {
 	case err == nil:
 		s.ConfigFound = true
-		errs = append(errs, loadFile(s, path, src)...)
+		errs = append(errs, loadFile(s, path, src, l.env.Now())...)
 	case errors.Is(err, os.ErrNotExist) && !explicit:
 		// No file is fine: defaults, env and flags.
 	default:
 		errs = append(errs, fmt.Errorf("config file: %w", err))
 	}
+	errs = append(errs, unknownEnvVars(l.env)...)
 	for i := range settingTable {
 		st := &settingTable[i]
 		name := envName(st.key)
-		v, ok := l.env(name)
+		v, ok := l.env.Lookup(name)
 		if !ok || v == "" {
 			continue
 		}
 		if err := st.setText(s, v); err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: %v", name, v, err))
+			errs = append(errs, fmt.Errorf("%s=%s: %v", name, clipQuote(v), err))
 			continue
 		}
 		s.origins[st.key] = origin{kind: "env", name: name}
@@ -247,7 +248,7 @@ func (l loader) load(c *cliFlags) (*settings, error) {
 			return
 		}
 		if err := v.set.setText(s, v.text); err != nil {
-			errs = append(errs, fmt.Errorf("--%s %q: %v", f.Name, v.text, err))
+			errs = append(errs, fmt.Errorf("--%s %s: %v", f.Name, clipQuote(v.text), err))
 			return
 		}
 		s.origins[v.set.key] = origin{kind: "flag", name: f.Name}

@@ -15,9 +15,6 @@ import (
 	"github.com/ibwatch/ibwatch/scanner"
 )
 
-// osEnv reads the process environment.
-func osEnv(name string) (string, bool) { return os.LookupEnv(name) }
-
 // options are the watcher's settings, ready for wiring.
 type options struct {
 	cfg         conn.Config
@@ -61,14 +58,15 @@ func (s *settings) options() options {
 
 // parseOptions parses the watcher's command line with the file and the
 // environment. code is -1 to go on, else the exit status (0 after --help,
-// 2 for bad usage or configuration).
-func parseOptions(args []string, env func(string) (string, bool), errOut io.Writer) (options, int) {
+// 2 for bad usage or configuration). The help asked for goes to out (so
+// that ibwatch --help | less works); errors go to errOut.
+func parseOptions(args []string, env environment, out, errOut io.Writer) (options, int) {
 	c := newCLIFlags("ibwatch", errOut, true)
 	l := loader{env: env}
 	err := c.fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		s, _ := l.load(c) // best effort: the paths in the help
-		printUsage(errOut, c, s)
+		printUsage(out, c, s)
 		return options{}, 0
 	}
 	if err != nil {
@@ -133,17 +131,17 @@ Event journal: %s
 }
 
 // runConfig is `ibwatch config [--init [--force]] [flags]`.
-func runConfig(args []string, env func(string) (string, bool), stdout, stderr io.Writer) int {
+func runConfig(args []string, env environment, stdout, stderr io.Writer) int {
 	c := newCLIFlags("ibwatch config", stderr, false)
 	initFile := c.fs.Bool("init", false, "write a commented example config file (to --config, or the default path)")
 	force := c.fs.Bool("force", false, "with --init: replace an existing file")
 	l := loader{env: env}
 	err := c.fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stderr, "Usage: ibwatch config [--init [--force]] [--config FILE] [flags]\n\n"+
+		fmt.Fprint(stdout, "Usage: ibwatch config [--init [--force]] [--config FILE] [flags]\n\n"+
 			"Prints the effective configuration, each value with where it came from\n"+
 			"(default, file:line, env VAR or flag --x); with --init writes a commented example.\n\nFlags:\n")
-		c.fs.SetOutput(stderr)
+		c.fs.SetOutput(stdout)
 		c.fs.PrintDefaults()
 		return 0
 	}
@@ -214,12 +212,12 @@ func chainArgs(s *settings, args []string) []string {
 		if d.Symbol != sym || hasDeal {
 			continue
 		}
-		pre = append(pre, "--deal", strconv.FormatFloat(d.Price, 'f', -1, 64))
+		pre = append(pre, "--deal", formatPrice(d.Price))
 		if !d.ExpectedClose.IsZero() {
 			pre = append(pre, "--close", d.ExpectedClose.Format("2006-01-02"))
 		}
 		if d.BreakPrice > 0 {
-			pre = append(pre, "--break", strconv.FormatFloat(d.BreakPrice, 'f', -1, 64))
+			pre = append(pre, "--break", formatPrice(d.BreakPrice))
 		}
 	}
 	return append(pre, args...)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -39,8 +40,9 @@ func rawValue(md *toml.MetaData, prim toml.Primitive) (any, int) {
 }
 
 // loadFile applies a config file's keys to s. Every problem is reported as
-// "path:line: key = value: reason"; unknown keys are errors too.
-func loadFile(s *settings, path string, src []byte) []error {
+// "path:line: key = value: reason"; unknown keys are errors too. now dates
+// the check of the deals' close dates.
+func loadFile(s *settings, path string, src []byte, now time.Time) []error {
 	var top map[string]toml.Primitive
 	md, err := toml.Decode(string(src), &top)
 	if err != nil {
@@ -59,22 +61,29 @@ func loadFile(s *settings, path string, src []byte) []error {
 	var entries []entry
 	for key, prim := range top {
 		v, line := rawValue(&md, prim)
-		if key == "deals" {
-			line = math.MaxInt // tables come after the top-level keys
-		}
 		entries = append(entries, entry{key, v, line})
 	}
-	slices.SortFunc(entries, func(a, b entry) int { return a.line - b.line })
+	order := func(e entry) int {
+		if e.key == "deals" {
+			return math.MaxInt // tables come after the top-level keys
+		}
+		return e.line
+	}
+	slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(order(a), order(b)) })
 	var errs []error
 	for _, e := range entries {
 		at := fmt.Sprintf("%s:%d", path, e.line)
 		if e.key == "deals" {
-			errs = append(errs, loadDeals(s, &md, top["deals"], path)...)
+			if _, isTable := e.v.(map[string]any); !isTable {
+				errs = append(errs, fmt.Errorf("%s: deals = %s: want one table per symbol, like [deals.ATVI] with price = 95.0", at, tomlText(e.v)))
+				continue
+			}
+			errs = append(errs, loadDeals(s, &md, top["deals"], path, now)...)
 			continue
 		}
 		st := settingByKey(e.key)
 		if st == nil {
-			errs = append(errs, fmt.Errorf("%s: unknown key %q%s", at, e.key, suggest(e.key)))
+			errs = append(errs, fmt.Errorf("%s: unknown key %s%s", at, clipQuote(e.key), suggest(e.key)))
 			continue
 		}
 		if err := st.setTOML(s, e.v, dir); err != nil {
@@ -86,42 +95,57 @@ func loadFile(s *settings, path string, src []byte) []error {
 	return errs
 }
 
-// loadDeals reads the [deals.SYMBOL] tables.
-func loadDeals(s *settings, md *toml.MetaData, prim toml.Primitive, path string) []error {
+// loadDeals reads the [deals.SYMBOL] tables. Symbols ignore case, so
+// [deals.XYZ] and [deals.xyz] are one deal given twice: an error.
+func loadDeals(s *settings, md *toml.MetaData, prim toml.Primitive, path string, now time.Time) []error {
 	var tables map[string]toml.Primitive
 	if err := md.PrimitiveDecode(prim, &tables); err != nil {
 		_, line := rawValue(md, prim)
 		return []error{fmt.Errorf("%s:%d: deals: want one table per symbol, like [deals.ATVI] with price = 95.0", path, line)}
 	}
+	if len(tables) > maxDeals {
+		_, line := rawValue(md, prim)
+		return []error{fmt.Errorf("%s:%d: deals: %d tables, at most %d (the search lists deals first; more would bury its matches)", path, line, len(tables), maxDeals)}
+	}
 	var errs []error
 	var deals []scanner.Deal
+	first := map[string]string{} // symbol → the table that gave it
 	for _, sym := range slices.Sorted(maps.Keys(tables)) {
-		d, line, err := loadDeal(md, tables[sym], path, sym)
+		d, line, err := loadDeal(md, tables[sym], path, sym, now)
 		if err != nil {
 			errs = append(errs, err...)
 			continue
 		}
+		if prev, dup := first[d.Symbol]; dup {
+			errs = append(errs, fmt.Errorf("%s:%d: deals.%s: the same symbol as [deals.%s] on line %d (symbols ignore case): keep one",
+				path, line, clip(sym), clip(prev), s.dealOrigin[d.Symbol].line))
+			continue
+		}
+		first[d.Symbol] = sym
 		deals = append(deals, d)
 		s.dealOrigin[d.Symbol] = origin{kind: "file", name: path, line: line}
 	}
+	// In symbol order, as `ibwatch config` prints them: table names may
+	// differ in case from the symbols, and sort differently.
+	slices.SortFunc(deals, func(a, b scanner.Deal) int { return strings.Compare(a.Symbol, b.Symbol) })
 	s.Deals = deals
 	return errs
 }
 
 // loadDeal reads one [deals.SYMBOL] table; line is the table's header.
-func loadDeal(md *toml.MetaData, prim toml.Primitive, path, sym string) (scanner.Deal, int, []error) {
-	_, line := rawValue(md, prim)
-	head := fmt.Sprintf("%s:%d: deals.%s", path, line, sym)
+func loadDeal(md *toml.MetaData, prim toml.Primitive, path, sym string, now time.Time) (scanner.Deal, int, []error) {
+	v, line := rawValue(md, prim)
+	head := fmt.Sprintf("%s:%d: deals.%s", path, line, clip(sym))
 	var keys map[string]toml.Primitive
-	if err := md.PrimitiveDecode(prim, &keys); err != nil {
-		return scanner.Deal{}, line, []error{fmt.Errorf("%s: want a table like [deals.%s] with price = 95.0", head, sym)}
+	if _, isTable := v.(map[string]any); !isTable || md.PrimitiveDecode(prim, &keys) != nil {
+		return scanner.Deal{}, line, []error{fmt.Errorf("%s = %s: want a table like [deals.%s] with price = 95.0", head, tomlText(v), clip(sym))}
 	}
 	d := scanner.Deal{Symbol: strings.ToUpper(strings.TrimSpace(sym))}
 	var errs []error
 	if err := checkSymbol(d.Symbol); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %v", head, err))
 	}
-	hasPrice := false
+	hasPrice, breakLine := false, 0
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		v, kline := rawValue(md, keys[k])
 		var err error
@@ -131,17 +155,21 @@ func loadDeal(md *toml.MetaData, prim toml.Primitive, path, sym string) (scanner
 			hasPrice = err == nil
 		case "break":
 			d.BreakPrice, err = tomlPrice(v)
+			breakLine = kline
 		case "close":
 			d.ExpectedClose, err = tomlDate(v)
+			if err == nil {
+				err = checkClose(d.ExpectedClose, now)
+			}
 		default:
 			if _, isTable := v.(map[string]any); isTable {
-				err = fmt.Errorf("a table inside a deal: quote symbols that have a dot, like [deals.\"%s.%s\"]", sym, k)
+				err = fmt.Errorf("a table inside a deal: quote symbols that have a dot, like [deals.\"%s.%s\"]", clip(sym), clip(k))
 			} else {
 				err = fmt.Errorf("unknown key (a deal has price, close and break)")
 			}
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: deals.%s.%s = %s: %v", path, kline, sym, k, tomlText(v), err))
+			errs = append(errs, fmt.Errorf("%s:%d: deals.%s.%s = %s: %v", path, kline, clip(sym), clip(k), tomlText(v), err))
 		}
 	}
 	if len(errs) > 0 {
@@ -150,7 +178,24 @@ func loadDeal(md *toml.MetaData, prim toml.Primitive, path, sym string) (scanner
 	if !hasPrice {
 		return d, line, []error{fmt.Errorf("%s: price (the cash paid per share) is required", head)}
 	}
+	if d.BreakPrice >= d.Price {
+		return d, line, []error{fmt.Errorf("%s:%d: deals.%s.break = %s: must be below price %s (break is where the stock falls if the deal fails)",
+			path, breakLine, clip(sym), formatPrice(d.BreakPrice), formatPrice(d.Price))}
+	}
 	return d, line, nil
+}
+
+// checkClose refuses a close date over a year before now (the deal is
+// stale) or more than dealFutureYears after it (a typo).
+func checkClose(c, now time.Time) error {
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	switch {
+	case c.Before(today.AddDate(0, 0, -dealPastDays)):
+		return fmt.Errorf("more than %d days ago: the deal has closed or failed; update or remove it", dealPastDays)
+	case c.After(today.AddDate(dealFutureYears, 0, 0)):
+		return fmt.Errorf("more than %d years ahead: mergers close within months, rarely after two years", dealFutureYears)
+	}
+	return nil
 }
 
 func tomlPrice(v any) (float64, error) {
@@ -165,6 +210,9 @@ func tomlPrice(v any) (float64, error) {
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
 		return 0, fmt.Errorf("want a positive price")
+	}
+	if f >= maxDealPrice {
+		return 0, fmt.Errorf("must be below %s: no share trades near a million dollars", formatPrice(maxDealPrice))
 	}
 	return f, nil
 }
@@ -183,11 +231,12 @@ func tomlDate(v any) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("want a date like 2026-06-30")
 }
 
-// tomlText shows a raw value as it would be written in TOML.
+// tomlText shows a raw value as it would be written in TOML, clipped for
+// an error message.
 func tomlText(v any) string {
 	switch x := v.(type) {
 	case string:
-		return quote(x)
+		return quote(clip(x))
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
@@ -197,32 +246,45 @@ func tomlText(v any) string {
 	case time.Time:
 		return x.Format("2006-01-02")
 	case []any:
-		parts := make([]string, len(x))
+		var b strings.Builder
+		b.WriteString("[")
 		for i, e := range x {
-			parts[i] = tomlText(e)
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(tomlText(e))
+			if b.Len() > clipLen {
+				return clip(b.String()) + "]"
+			}
 		}
-		return "[" + strings.Join(parts, ", ") + "]"
+		return b.String() + "]"
 	case map[string]any:
 		return "{…}"
 	}
-	return fmt.Sprint(v)
+	return clip(fmt.Sprint(v))
 }
 
 // suggest names a known key close to an unknown one.
 func suggest(key string) string {
+	if best := closestKey(key); best != "" {
+		return fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return " (ibwatch config --init writes an example with every key)"
+}
+
+// closestKey is the known key within two edits of key, or that key is the
+// start of ([metrics] addr = … → metrics_addr); "" if none.
+func closestKey(key string) string {
 	best, bestD := "", 3
 	for _, st := range settingTable {
 		if d := editDistance(key, st.key); d < bestD {
 			best, bestD = st.key, d
 		}
-		if best == "" && strings.HasPrefix(st.key, key+"_") { // [metrics] addr = … → metrics_addr
+		if best == "" && strings.HasPrefix(st.key, key+"_") {
 			best = st.key
 		}
 	}
-	if best == "" {
-		return " (ibwatch config --init writes an example with every key)"
-	}
-	return fmt.Sprintf(" (did you mean %s?)", best)
+	return best
 }
 
 // editDistance is the Levenshtein distance between a and b.

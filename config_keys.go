@@ -81,10 +81,14 @@ func (st *setting) setTOML(s *settings, v any, dir string) error {
 	return st.text(s, str)
 }
 
-func durSetting(key, usage, doc string, f func(*settings) *time.Duration) setting {
+// durSetting is a duration key; lim is the range it accepts.
+func durSetting(key, usage, doc string, lim durLimit, f func(*settings) *time.Duration) setting {
 	return setting{key: key, kind: kindDuration, usage: usage, doc: doc,
 		text: func(s *settings, v string) error {
 			d, err := parseDuration(v)
+			if err == nil {
+				err = lim.check(d)
+			}
 			if err == nil {
 				*f(s) = d
 			}
@@ -114,6 +118,13 @@ func strSetting(key string, kind settingKind, usage, doc string, f func(*setting
 			if kind == kindPath {
 				v = expandHome(v)
 			}
+			limit := maxTextLen
+			if kind == kindPath {
+				limit = maxPathLen
+			}
+			if len(v) > limit {
+				return errTooLong(limit)
+			}
 			if check != nil {
 				var err error
 				if v, err = check(s, v); err != nil {
@@ -137,17 +148,17 @@ var settingTable = []setting{
 	{key: "client_id", kind: kindIDs, usage: "client `ids`: the preferred one, then alternates tried when TWS says an id is in use (e.g. 101,102 or 101-103)",
 		doc:  "Client id, then alternates tried in order when TWS says an id is in use (326):\na number, a list [101, 102, 103] or a string \"101-103\".",
 		text: setIDsText, show: func(s *settings) string { return formatIDs(s.ClientIDs) }},
-	durSetting("heartbeat", "send a heartbeat (REQ_CURRENT_TIME) this `often`", "Send a heartbeat (REQ_CURRENT_TIME) this often.",
+	durSetting("heartbeat", "send a heartbeat (REQ_CURRENT_TIME) this `often`", "Send a heartbeat (REQ_CURRENT_TIME) this often.", heartbeatLimit,
 		func(s *settings) *time.Duration { return &s.Heartbeat }),
-	durSetting("heartbeat_timeout", "declare TWS silent after this `long` without a heartbeat reply", "Declare TWS silent (frozen, or a half-open socket) after this long without a reply.",
+	durSetting("heartbeat_timeout", "declare TWS silent after this `long` without a heartbeat reply", "Declare TWS silent (frozen, or a half-open socket) after this long without a reply.", heartbeatTimeoutLimit,
 		func(s *settings) *time.Duration { return &s.HeartbeatTimeout }),
-	durSetting("dial_timeout", "TCP connect `deadline`", "TCP connect deadline.",
+	durSetting("dial_timeout", "TCP connect `deadline`", "TCP connect deadline.", dialTimeoutLimit,
 		func(s *settings) *time.Duration { return &s.DialTimeout }),
-	durSetting("handshake_timeout", "`deadline` for TWS's handshake reply and NEXT_VALID_ID", "Deadline for TWS's handshake reply and NEXT_VALID_ID (an open \"accept incoming connection\" dialog stalls here).",
+	durSetting("handshake_timeout", "`deadline` for TWS's handshake reply and NEXT_VALID_ID", "Deadline for TWS's handshake reply and NEXT_VALID_ID (an open \"accept incoming connection\" dialog stalls here).", handshakeTimeoutLimit,
 		func(s *settings) *time.Duration { return &s.HandshakeTimeout }),
-	durSetting("backoff_base", "first reconnect wait `bound`", "Reconnect backoff: each wait is random between 0 and a bound that starts here\nand grows ×1.6 per failed attempt (full jitter) …",
+	durSetting("backoff_base", "first reconnect wait `bound`", "Reconnect backoff: each wait is random between 0 and a bound that starts here\nand grows ×1.6 per failed attempt (full jitter) …", backoffBaseLimit,
 		func(s *settings) *time.Duration { return &s.BackoffBase }),
-	durSetting("backoff_max", "reconnect wait `cap`", "… up to this cap.",
+	durSetting("backoff_max", "reconnect wait `cap`", "… up to this cap.", backoffMaxLimit,
 		func(s *settings) *time.Duration { return &s.BackoffMax }),
 	strSetting("state_dir", kindPath, "`dir`ectory for the event journal and the log file", "Where the event journal (events/) and the log file live.\nRelative paths in this file are relative to the file's directory; ~ is your home.",
 		func(s *settings) *string { return &s.StateDir }, checkNonEmpty),
@@ -164,7 +175,7 @@ var settingTable = []setting{
 		func(s *settings) *string { return &s.DailyRestart }, checkClock),
 	strSetting("timezone", kindString, "IANA time `zone` of daily_restart (default: local)", "Time zone of daily_restart, e.g. \"America/New_York\"; \"\" = this machine's.",
 		func(s *settings) *string { return &s.Timezone }, checkZone),
-	durSetting("restart_window", "how `long` an outage after the daily restart counts as expected", "How long an outage after daily_restart counts as expected.",
+	durSetting("restart_window", "how `long` an outage after the daily restart counts as expected", "How long an outage after daily_restart counts as expected.", restartWindowLimit,
 		func(s *settings) *time.Duration { return &s.RestartWindow }),
 	boolSetting("weekly_relogin", "expect IB's Sunday 01:00 ET session reset (manual re-login)", "Expect IB's weekly session reset (Sunday 01:00 New York), after which TWS needs a manual login.",
 		func(s *settings) *bool { return &s.WeeklyRelogin }),
@@ -279,6 +290,9 @@ func checkZone(s *settings, v string) (string, error) {
 func checkMetricsAddr(_ *settings, v string) (string, error) {
 	v = strings.TrimSpace(v)
 	if _, err := obs.ListenAddr(v); err != nil {
+		if len(v) > clipLen { // its message quotes the port: the whole value is already in front
+			return "", fmt.Errorf("not an address like :9464, 9464 or 0.0.0.0:9464")
+		}
 		return "", err
 	}
 	return v, nil

@@ -17,9 +17,9 @@ func writeEffective(w io.Writer, s *settings) error {
 	var b strings.Builder
 	b.WriteString("# ibwatch: effective configuration (flags > IBWATCH_* environment > config file > defaults)\n")
 	if s.ConfigFound {
-		fmt.Fprintf(&b, "# config file: %s\n\n", s.ConfigPath)
+		fmt.Fprintf(&b, "# config file: %s\n\n", commentText(s.ConfigPath))
 	} else {
-		fmt.Fprintf(&b, "# config file: %s (not found; `ibwatch config --init` writes an example)\n\n", s.ConfigPath)
+		fmt.Fprintf(&b, "# config file: %s (not found; `ibwatch config --init` writes an example)\n\n", commentText(s.ConfigPath))
 	}
 	lines := make([][2]string, 0, len(settingTable))
 	width := 0
@@ -27,7 +27,7 @@ func writeEffective(w io.Writer, s *settings) error {
 		st := &settingTable[i]
 		kv := st.key + " = " + st.show(s)
 		width = max(width, len(kv))
-		lines = append(lines, [2]string{kv, s.origin(st.key).String()})
+		lines = append(lines, [2]string{kv, commentText(s.origin(st.key).String())})
 	}
 	for _, l := range lines {
 		fmt.Fprintf(&b, "%-*s  # %s\n", width, l[0], l[1])
@@ -36,17 +36,35 @@ func writeEffective(w io.Writer, s *settings) error {
 		b.WriteString("\n# deals: none\n")
 	}
 	for _, d := range s.Deals {
-		fmt.Fprintf(&b, "\n[deals.%s]  # %s\n", tableKey(d.Symbol), s.dealOrigin[d.Symbol])
-		fmt.Fprintf(&b, "price = %s\n", strconv.FormatFloat(d.Price, 'f', -1, 64))
+		fmt.Fprintf(&b, "\n[deals.%s]  # %s\n", tableKey(d.Symbol), commentText(s.dealOrigin[d.Symbol].String()))
+		fmt.Fprintf(&b, "price = %s\n", formatPrice(d.Price))
 		if !d.ExpectedClose.IsZero() {
 			fmt.Fprintf(&b, "close = %s\n", d.ExpectedClose.Format("2006-01-02"))
 		}
 		if d.BreakPrice != 0 {
-			fmt.Fprintf(&b, "break = %s\n", strconv.FormatFloat(d.BreakPrice, 'f', -1, 64))
+			fmt.Fprintf(&b, "break = %s\n", formatPrice(d.BreakPrice))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// formatPrice writes a price as a TOML number that reads back to the same
+// float64: the shortest decimal that does. The loader keeps prices positive
+// and below maxDealPrice, so the text never takes an exponent (1e+20 would
+// be written as an integer too large for TOML) and an integral price ("95")
+// is a small TOML integer, which the loader reads as a price too.
+func formatPrice(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
+
+// commentText keeps a file name in a TOML comment on its line: a newline
+// in it (--config $'a\nb') would end the comment and break the output.
+func commentText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 // tableKey quotes a symbol that is not a bare TOML key ("BRK.B", "BRK B").

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,10 +16,17 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// env is a fake environment for the loader.
+// env is a fake environment for the loader, on a fixed day (the deals in
+// testdata close in 2023).
 type env map[string]string
 
-func (e env) lookup(name string) (string, bool) { v, ok := e[name]; return v, ok }
+var testToday = time.Date(2023, 9, 1, 12, 0, 0, 0, time.UTC)
+
+func (e env) Lookup(name string) (string, bool) { v, ok := e[name]; return v, ok }
+
+func (e env) Names() []string { return slices.Collect(maps.Keys(e)) }
+
+func (e env) Now() time.Time { return testToday }
 
 // load parses args (watcher flags) with the file and e.
 func load(t *testing.T, e env, args ...string) (*settings, error) {
@@ -26,7 +35,7 @@ func load(t *testing.T, e env, args ...string) (*settings, error) {
 	if err := c.fs.Parse(args); err != nil {
 		t.Fatalf("flags %v: %v", args, err)
 	}
-	return loader{env: e.lookup}.load(c)
+	return loader{env: e}.load(c)
 }
 
 func writeFile(t *testing.T, dir, name, body string) string {
@@ -94,7 +103,7 @@ func TestBadEnvAndFlagValuesAreNamed(t *testing.T) {
 	for _, want := range []string{
 		`IBWATCH_HEARTBEAT="5 parsecs": not a duration like 5s`,
 		`IBWATCH_PORT="http": not a port number 1–65535`,
-		`--client-id "x": "x" is not a client id or a range like 101-103`,
+		`--client-id "x": not a client id or a range like 101-103`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q\ndoes not contain %q", err, want)
@@ -116,9 +125,9 @@ func TestConfigFilesGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(f), ".toml")
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
-			_, code := parseOptions([]string{"--config", f}, env{}.lookup, &out)
+			_, code := parseOptions([]string{"--config", f}, env{}, &out, &out)
 			if code == -1 {
-				if rc := runConfig([]string{"--config", f}, env{}.lookup, &out, &out); rc != 0 {
+				if rc := runConfig([]string{"--config", f}, env{}, &out, &out); rc != 0 {
 					t.Fatalf("ibwatch config: exit %d\n%s", rc, out.String())
 				}
 			} else {
@@ -148,7 +157,7 @@ func compareGolden(t *testing.T, path, got string) {
 
 func TestBadConfigDoesNotStart(t *testing.T) {
 	var out bytes.Buffer
-	_, code := parseOptions([]string{"--config", filepath.Join("testdata", "config", "bad_duration.toml")}, env{}.lookup, &out)
+	_, code := parseOptions([]string{"--config", filepath.Join("testdata", "config", "bad_duration.toml")}, env{}, &out, &out)
 	if code != 2 {
 		t.Fatalf("exit status %d, want 2", code)
 	}
@@ -162,14 +171,14 @@ func TestInitWritesExampleThatParses(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sub", "config.toml")
 	var out, errOut bytes.Buffer
-	if rc := runConfig([]string{"--init", "--config", path}, env{}.lookup, &out, &errOut); rc != 0 {
+	if rc := runConfig([]string{"--init", "--config", path}, env{}, &out, &errOut); rc != 0 {
 		t.Fatalf("--init: exit %d: %s", rc, errOut.String())
 	}
-	if rc := runConfig([]string{"--init", "--config", path}, env{}.lookup, &out, &errOut); rc == 0 ||
+	if rc := runConfig([]string{"--init", "--config", path}, env{}, &out, &errOut); rc == 0 ||
 		!strings.Contains(errOut.String(), "already exists") {
 		t.Fatalf("--init over an existing file: exit %d, %q", rc, errOut.String())
 	}
-	if rc := runConfig([]string{"--init", "--force", "--config", path}, env{}.lookup, &out, &errOut); rc != 0 {
+	if rc := runConfig([]string{"--init", "--force", "--config", path}, env{}, &out, &errOut); rc != 0 {
 		t.Fatalf("--init --force: exit %d", rc)
 	}
 	s, err := load(t, env{}, "--config", path)
@@ -234,17 +243,28 @@ func TestParseIDs(t *testing.T) {
 	}
 }
 
-func TestHelpNamesConfigAndLogFile(t *testing.T) {
+// TestHelpGoesToStdout: ibwatch --help | less must show the help, so it
+// goes to stdout with exit status 0; a bad flag still goes to stderr (2).
+func TestHelpGoesToStdoutAndNamesConfigAndLogFile(t *testing.T) {
 	dir := t.TempDir()
 	path := writeFile(t, dir, "c.toml", "log_file = \"/var/tmp/ibw.log\"\n")
-	var out bytes.Buffer
-	if _, code := parseOptions([]string{"--config", path, "--help"}, env{}.lookup, &out); code != 0 {
-		t.Fatalf("--help: exit %d", code)
+	var out, errOut bytes.Buffer
+	if _, code := parseOptions([]string{"--config", path, "--help"}, env{}, &out, &errOut); code != 0 || errOut.Len() > 0 {
+		t.Fatalf("--help: exit %d, stderr %q", code, errOut.String())
 	}
 	for _, want := range []string{"Config file: " + path + " (found)", "Log file:    /var/tmp/ibw.log", "-metrics-addr"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help does not contain %q:\n%s", want, out.String())
 		}
+	}
+	out.Reset()
+	if rc := runConfig([]string{"--help"}, env{}, &out, &errOut); rc != 0 || errOut.Len() > 0 || !strings.Contains(out.String(), "Usage: ibwatch config") {
+		t.Fatalf("config --help: exit %d, stdout %q, stderr %q", rc, out.String(), errOut.String())
+	}
+	out.Reset()
+	if _, code := parseOptions([]string{"--no-such-flag"}, env{}, &out, &errOut); code != 2 || out.Len() > 0 ||
+		!strings.Contains(errOut.String(), "no-such-flag") {
+		t.Fatalf("bad flag: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
 	}
 }
 

@@ -47,7 +47,8 @@ func setIDsTOML(s *settings, v any) error {
 
 func parseIDs(v string) ([]int64, error) {
 	var ids []int64
-	for _, part := range strings.Split(v, ",") {
+	parts := strings.Split(v, ",")
+	for _, part := range parts {
 		part = strings.TrimSpace(part)
 		lo, hi, isRange := strings.Cut(part, "-")
 		a, err1 := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
@@ -55,11 +56,17 @@ func parseIDs(v string) ([]int64, error) {
 		if isRange {
 			b, err2 = strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
 		}
+		// The message names the bad part of a list; the whole value is
+		// already in front of it.
+		what := ""
+		if len(parts) > 1 {
+			what = clipQuote(part) + ": "
+		}
 		if err1 != nil || err2 != nil || b < a {
-			return nil, fmt.Errorf("%q is not a client id or a range like 101-103", part)
+			return nil, fmt.Errorf("%snot a client id or a range like 101-103", what)
 		}
 		if b-a >= maxClientIDs {
-			return nil, fmt.Errorf("range %q has more than %d ids", part, maxClientIDs)
+			return nil, fmt.Errorf("%sa range of more than %d ids", what, maxClientIDs)
 		}
 		for id := a; id <= b; id++ {
 			ids = append(ids, id)
@@ -128,12 +135,15 @@ func setListTOML(s *settings, v any) error {
 
 // cleanSymbols upper-cases, checks and de-duplicates symbols.
 func cleanSymbols(in []string) ([]string, error) {
+	if len(in) > maxWatchlist {
+		return nil, fmt.Errorf("%d symbols: at most %d (the search lists them first; more would bury its matches)", len(in), maxWatchlist)
+	}
 	out := []string{}
 	seen := map[string]bool{}
 	for _, f := range in {
 		sym := strings.ToUpper(strings.TrimSpace(f))
 		if err := checkSymbol(sym); err != nil {
-			return nil, fmt.Errorf("%q: %v", f, err)
+			return nil, fmt.Errorf("%s: %v", clipQuote(f), err)
 		}
 		if !seen[sym] {
 			seen[sym] = true
@@ -143,15 +153,25 @@ func cleanSymbols(in []string) ([]string, error) {
 	return out, nil
 }
 
-// checkSymbol accepts 1–12 of A–Z, 0–9, '.', '-', '/' and space ("BRK B").
+// checkSymbol accepts what IB calls a stock symbol: 1–12 letters and
+// digits, with single '.', '-' or spaces between them (BRK B, BF.B, RDS-A).
+// Nothing else: a symbol ends up in requests to TWS and on the screen, so
+// "../../etc" or a control code is refused rather than passed on.
 func checkSymbol(sym string) error {
+	errBad := fmt.Errorf("not a symbol (1–12 letters or digits, with '.', '-' or a space between them, like BRK B)")
 	if sym == "" || len(sym) > 12 {
-		return fmt.Errorf("not a symbol (1–12 letters, digits, '.', '-', '/')")
+		return errBad
 	}
+	prevSep := true // a symbol starts with a letter or digit
 	for _, r := range sym {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '/' || r == ' ') {
-			return fmt.Errorf("not a symbol (1–12 letters, digits, '.', '-', '/')")
+		alnum := r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		if !alnum && (prevSep || !strings.ContainsRune(".- ", r)) {
+			return errBad
 		}
+		prevSep = !alnum
+	}
+	if prevSep {
+		return errBad
 	}
 	return nil
 }

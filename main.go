@@ -49,7 +49,7 @@ func run(args []string) int {
 			return 0
 		}
 	}
-	o, code := parseOptions(args, osEnv, os.Stderr)
+	o, code := parseOptions(args, osEnv, os.Stdout, os.Stderr)
 	if code >= 0 {
 		return code
 	}
