@@ -6,7 +6,7 @@
 // message; Update handles it and re-arms the Cmd. Status and Metrics are
 // read by a Cmd when the clock ticks, which is only when something shown
 // changes with time (tick.go), and soon after each logged event. Update
-// and View do no I/O. Screen draws the views.
+// and View do no I/O. A screen.Screen (package tui/screen) draws the views.
 package tui
 
 import (
@@ -209,7 +209,7 @@ func (m Model) waitEvent() tea.Cmd {
 }
 
 // WindowTitle is the terminal window's title: the connection state, so a
-// minimised or background window still tells it. The Screen sets it.
+// minimised or background window still tells it. The screen.Screen sets it.
 func (m Model) WindowTitle() string { return "ibwatch " + stateLabel(m.cv.state) }
 
 // syncKeys enables and disables bindings for the current focus and input
