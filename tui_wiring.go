@@ -13,6 +13,7 @@ import (
 	"github.com/ibwatch/ibwatch/scanner"
 	"github.com/ibwatch/ibwatch/theme"
 	"github.com/ibwatch/ibwatch/tui"
+	"github.com/ibwatch/ibwatch/tui/chain"
 	"github.com/ibwatch/ibwatch/tui/screen"
 )
 
@@ -47,7 +48,7 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 	supDone := make(chan error, 1)
 	go func() { supDone <- sup.Run(ctx) }()
 
-	chain := tui.NewChainPane(tui.ChainOptions{
+	chain := chain.NewChainPane(chain.ChainOptions{
 		Client: sup, Deals: o.deals, Watchlist: o.watchlist,
 		Styles: styles, Context: ctx,
 	})

@@ -225,8 +225,9 @@ func floorPct(r float64, digits int) float64 {
 	return min(v, 100*unit-1) / unit
 }
 
-// fit, truncate and sanitize are the dashboard's text rules (package
-// textfit) under the short names the panes' code uses.
+// fit, truncate, padRight and sanitize are the dashboard's text rules
+// (package textfit) under the short names the panes' code uses.
 func fit(s string, w int) string      { return textfit.Fit(s, w) }
 func truncate(s string, w int) string { return textfit.Truncate(s, w) }
+func padRight(s string, w int) string { return textfit.PadRight(s, w) }
 func sanitize(s string) string        { return textfit.Sanitize(s) }

@@ -1,6 +1,6 @@
 // Package textfit holds the text rules every part of the dashboard draws
-// with: fit a (styled) string to a width, cut it with an ellipsis, and make
-// untrusted text safe for one terminal line. Package tui, its panes and its
+// with: fit a (styled) string to a width, cut it with an ellipsis, pad it,
+// and make untrusted text safe for one terminal line. Package tui, its panes and its
 // screen renderer share them, so a string is measured and cleaned the same
 // way wherever it is drawn.
 package textfit
@@ -38,6 +38,15 @@ func Truncate(s string, w int) string {
 		return s
 	}
 	return ansi.Truncate(s, w, "…")
+}
+
+// PadRight pads s with spaces to w runes (it never cuts). It counts runes,
+// not cells: for plain text without wide characters.
+func PadRight(s string, w int) string {
+	if n := len([]rune(s)); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
 }
 
 // Sanitize makes untrusted text (from TWS) safe for one terminal line:

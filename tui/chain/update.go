@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"errors"
@@ -7,12 +7,13 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/scanner"
+	"github.com/ibwatch/ibwatch/tui/pane"
 )
 
-// Update implements Pane: keys while focused, and the pane's own messages
+// Update implements pane.Model: keys while focused, and the pane's own messages
 // (rankings, lookups, opened chains, snapshots, scrolls, spinner ticks,
 // cursor blinks) whatever the focus.
-func (p *ChainPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+func (p *ChainPane) Update(msg tea.Msg) (pane.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.KeyMsg:

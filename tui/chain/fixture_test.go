@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/scanner"
+	"github.com/ibwatch/ibwatch/tui/pane"
 )
 
 // Fixed chains for the pure tests and the goldens. Prices come from a
@@ -324,7 +325,7 @@ func finishOpen(t *testing.T, p *ChainPane, src *fakeSource, cmd tea.Cmd) *fakeC
 }
 
 // viewText is the pane's view with trailing blanks trimmed per line.
-func viewText(p Pane) string {
+func viewText(p pane.Model) string {
 	lines := strings.Split(p.View(), "\n")
 	for i := range lines {
 		lines[i] = strings.TrimRight(lines[i], " ")

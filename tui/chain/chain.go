@@ -1,4 +1,11 @@
-package tui
+// Package chain is the dashboard's option-chain pane: fuzzy symbol search
+// (built-in tickers, watchlist, deals, then TWS), the live chain of one
+// expiry with greeks, a deal form, and the merger-arbitrage lens for deal
+// stocks. It is an application of its own inside the dashboard: its keys,
+// its Cmds and its model live here, and package tui hosts it through the
+// pane.Model interface (tui.Options.Chain). The numbers come from package
+// scanner; the pane only draws them.
+package chain
 
 import (
 	"context"
