@@ -48,7 +48,7 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 	supDone := make(chan error, 1)
 	go func() { supDone <- sup.Run(ctx) }()
 
-	chain := chain.NewChainPane(chain.ChainOptions{
+	chain := chain.New(chain.Options{
 		Client: sup, Deals: o.deals, Watchlist: o.watchlist,
 		Styles: styles, Context: ctx,
 	})

@@ -14,11 +14,11 @@ import (
 
 // chainRoot is the dashboard with the real chain pane (no connection: the
 // root's keys and layout are under test, not the chains), sized.
-func chainRoot(t *testing.T, w, h int) (Model, *chain.ChainPane) {
+func chainRoot(t *testing.T, w, h int) (Model, *chain.Pane) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	pane := chain.NewChainPane(chain.ChainOptions{Styles: testStyles(), Context: ctx})
+	pane := chain.New(chain.Options{Styles: testStyles(), Context: ctx})
 	sup := newFakeSup(baseStatus(conn.StateConnected, t0.Add(-time.Hour), conn.CauseReady), baseMetrics())
 	m := New(Options{Sup: sup, Styles: testStyles(), Now: fixedClock, Chain: pane, Context: ctx})
 	m = upd(t, m, tea.WindowSizeMsg{Width: w, Height: h})

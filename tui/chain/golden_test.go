@@ -13,7 +13,7 @@ import (
 )
 
 // chainRoot is the dashboard with a chain pane over a fakeSource, sized.
-func chainRoot(t *testing.T, src *fakeSource, w, h int) (tea.Model, *ChainPane) {
+func chainRoot(t *testing.T, src *fakeSource, w, h int) (tea.Model, *Pane) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

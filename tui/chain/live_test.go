@@ -151,7 +151,7 @@ func TestChainPaneLive(t *testing.T) {
 	stock, _ := sim.Universe().Stock("HVLN")
 	deal := scanner.Deal{Symbol: "HVLN", Price: stock.Deal.Price, ExpectedClose: stock.Deal.ExpectedClose, BreakPrice: stock.Deal.BreakPrice}
 	ctx, cancel := context.WithCancel(context.Background())
-	pane := NewChainPane(ChainOptions{Client: sup, Deals: []scanner.Deal{deal}, Styles: testStyles(), Context: ctx,
+	pane := New(Options{Client: sup, Deals: []scanner.Deal{deal}, Styles: testStyles(), Context: ctx,
 		MinRefresh: 20 * time.Millisecond})
 	pane.SetSize(116, 34)
 	pane.Focus()

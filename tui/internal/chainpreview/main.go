@@ -94,7 +94,7 @@ func run() int {
 	go func() { supDone <- sup.Run(ctx) }()
 
 	st := theme.New(theme.Options{NoColor: *noColor || theme.NoColorEnv(), Dark: !*light})
-	chain := chain.NewChainPane(chain.ChainOptions{Client: sup, Deals: simDeals(sim), Watchlist: []string{"SPY", "AAPL"},
+	chain := chain.New(chain.Options{Client: sup, Deals: simDeals(sim), Watchlist: []string{"SPY", "AAPL"},
 		Styles: st, Context: ctx})
 	var model tea.Model
 	if *alone {
