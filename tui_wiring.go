@@ -13,6 +13,8 @@ import (
 	"github.com/ibwatch/ibwatch/scanner"
 	"github.com/ibwatch/ibwatch/theme"
 	"github.com/ibwatch/ibwatch/tui"
+	"github.com/ibwatch/ibwatch/tui/chain"
+	"github.com/ibwatch/ibwatch/tui/screen"
 )
 
 // runTUI runs the dashboard until the user quits or ctx ends, then stops the
@@ -34,7 +36,7 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 	// The Screen draws only when the view changed (Bubble Tea's renderer
 	// would wake 60 times a second all night). It owns the terminal until
 	// Close, deferred so that a panic restores the terminal too.
-	scr, err := tui.OpenScreen(os.Stdin, os.Stdout)
+	scr, err := screen.Open(os.Stdin, os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ibwatch:", err)
 		return 1
@@ -46,7 +48,7 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 	supDone := make(chan error, 1)
 	go func() { supDone <- sup.Run(ctx) }()
 
-	chain := tui.NewChainPane(tui.ChainOptions{
+	chain := chain.New(chain.Options{
 		Client: sup, Deals: o.deals, Watchlist: o.watchlist,
 		Styles: styles, Context: ctx,
 	})

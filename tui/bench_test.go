@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
@@ -59,24 +58,20 @@ func BenchmarkUpdateStateEvent(b *testing.B) {
 }
 
 // BenchmarkTickFrame is what one clock tick costs the dashboard's own
-// code at 120×40 with a busy log: Update with the snapshot, View, and the
-// paint of the rows that changed (header, ages). The wake-ups around it
-// (timer, Cmd goroutine, event loop, renderer) come on top; TestIdleCPU
-// in the repository root measures the whole.
+// code at 120×40 with a busy log: Update with the snapshot and View. The
+// paint of the rows that changed is tui/screen's BenchmarkPaintTick; the
+// wake-ups around them (timer, Cmd goroutine, event loop, renderer) come
+// on top; TestIdleCPU in the repository root measures the whole.
 func BenchmarkTickFrame(b *testing.B) {
 	m := benchModel(b, 10_000)
 	sup := m.opts.Sup.(*fakeSup)
-	p := newPainter()
-	var buf bytes.Buffer
-	f := &screenFrame{view: m.View(), w: 120, h: 40}
-	p.paint(&buf, f)
+	_ = m.View()
 	b.ReportAllocs()
 	b.ResetTimer()
 	var tm tea.Model = m
 	for i := 0; i < b.N; i++ {
 		now := t0.Add(time.Duration(i+1) * time.Second)
 		tm, _ = tm.Update(snapshotMsg{now: now, status: sup.st, metrics: sup.met})
-		buf.Reset()
-		p.paint(&buf, &screenFrame{view: tm.View(), w: 120, h: 40})
+		_ = tm.View()
 	}
 }

@@ -16,8 +16,8 @@ type chainPlaceholder struct {
 	w, h int
 }
 
-// NewChainPlaceholder returns the placeholder chain pane.
-func NewChainPlaceholder(st *theme.Styles) Pane { return &chainPlaceholder{st: st} }
+// newChainPlaceholder returns the placeholder chain pane.
+func newChainPlaceholder(st *theme.Styles) Pane { return &chainPlaceholder{st: st} }
 
 // Update implements Pane.
 func (p *chainPlaceholder) Update(tea.Msg) (Pane, tea.Cmd) { return p, nil }

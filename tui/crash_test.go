@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/tui/internal/tuitest"
 )
 
 // TestSurvivesLinkCrash runs the real program while the link process
@@ -30,7 +31,7 @@ func TestSurvivesLinkCrash(t *testing.T) {
 	sup.set(st, met)
 	sup.ch <- crash
 	sup.ch <- down
-	waitScreen(t, tm, "link crashed: exit status 2", "BACKOFF", "the link process died")
+	tuitest.WaitScreen(t, tm, "link crashed: exit status 2", "BACKOFF", "the link process died")
 
 	back := stateEv(t0.Add(-10*time.Second), conn.StateConnecting, conn.StateConnected, conn.CauseReady, 4)
 	back.Latency = 10 * time.Second
@@ -38,7 +39,7 @@ func TestSurvivesLinkCrash(t *testing.T) {
 	sup.ch <- stateEv(t0.Add(-15*time.Second), conn.StateBackoff, conn.StateConnecting, conn.CauseRetry, 3)
 	sup.ch <- back
 	// Counters come with the next 1 s snapshot.
-	waitScreen(t, tm, "back after 10s", "CONNECTED", "link restarts 1")
+	tuitest.WaitScreen(t, tm, "back after 10s", "CONNECTED", "link restarts 1")
 
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	fm := tm.FinalModel(t).(Model)

@@ -146,10 +146,3 @@ func (p *logPane) highlight(s string, base lipgloss.Style) string {
 		}
 	}
 }
-
-func padRight(s string, w int) string {
-	if n := len([]rune(s)); n < w {
-		return s + strings.Repeat(" ", w-n)
-	}
-	return s
-}

@@ -5,12 +5,12 @@ import (
 	"math"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/theme"
+	"github.com/ibwatch/ibwatch/tui/internal/textfit"
 )
 
 // stateGlyph is the one-cell glyph for a state. Every state also has a word
@@ -225,52 +225,9 @@ func floorPct(r float64, digits int) float64 {
 	return min(v, 100*unit-1) / unit
 }
 
-// fit truncates s (which may hold ANSI styles) to w cells and pads it with
-// spaces to exactly w cells.
-func fit(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		s = ansi.Truncate(s, w, "…")
-		sw = ansi.StringWidth(s)
-	}
-	if sw < w {
-		s += strings.Repeat(" ", w-sw)
-	}
-	return s
-}
-
-// truncate shortens s to at most w cells, with an ellipsis.
-func truncate(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if ansi.StringWidth(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, w, "…")
-}
-
-// sanitize makes untrusted text (from TWS) safe for one terminal line:
-// control characters and escape sequences become spaces, and bytes that
-// are not UTF-8 become U+FFFD (a terminal in an 8-bit mode would read a
-// stray 0x9b as CSI). conn.Sanitize has cleaned event texts already; this
-// is the last guard before the screen, for every text drawn.
-func sanitize(s string) string {
-	if !strings.ContainsFunc(s, unsafeRune) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if unsafeRune(r) && r != utf8.RuneError {
-			return ' '
-		}
-		return r // strings.Map writes invalid bytes as U+FFFD
-	}, s)
-}
-
-// unsafeRune reports C0 and C1 controls, DEL, and undecodable bytes.
-func unsafeRune(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError
-}
+// fit, truncate, padRight and sanitize are the dashboard's text rules
+// (package textfit) under the short names the panes' code uses.
+func fit(s string, w int) string      { return textfit.Fit(s, w) }
+func truncate(s string, w int) string { return textfit.Truncate(s, w) }
+func padRight(s string, w int) string { return textfit.PadRight(s, w) }
+func sanitize(s string) string        { return textfit.Sanitize(s) }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/tui/internal/tuitest"
 )
 
 var goldenSizes = []struct{ w, h int }{{80, 24}, {120, 40}}
@@ -27,22 +27,8 @@ func startScreen(t *testing.T, sc scenario, w, h int) (*teatest.TestModel, *fake
 	for _, ev := range sc.live {
 		sup.ch <- ev
 	}
-	waitScreen(t, tm, sc.waitFor...)
+	tuitest.WaitScreen(t, tm, sc.waitFor...)
 	return tm, sup, cancel
-}
-
-// waitScreen waits (10 s at most) until every text has been drawn.
-func waitScreen(t *testing.T, tm *teatest.TestModel, texts ...string) {
-	t.Helper()
-	seen := make([]bool, len(texts))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		all := true
-		for i, s := range texts {
-			seen[i] = seen[i] || bytes.Contains(b, []byte(s))
-			all = all && seen[i]
-		}
-		return all
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 // finish quits with the q key and returns the final screen.
@@ -81,12 +67,12 @@ func TestGoldenLongLog(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
 			tm, sup, cancel := startScreen(t, longLogScenario(), size.w, size.h)
 			tm.Send(tea.KeyMsg{Type: tea.KeyPgUp})
-			waitScreen(t, tm, "end ↓")
+			tuitest.WaitScreen(t, tm, "end ↓")
 			for i := 0; i < 3; i++ {
 				sup.ch <- twsEv(t0.Add(time.Duration(i-3)*time.Second), 2106, conn.SevInfo,
 					fmt.Sprintf("late arrival %d", i), "", 3)
 			}
-			waitScreen(t, tm, "3 new ↓")
+			tuitest.WaitScreen(t, tm, "3 new ↓")
 			fm := finish(t, tm)
 			cancel()
 			teatest.RequireEqualOutput(t, []byte(fm.View()))

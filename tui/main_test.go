@@ -6,24 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/ibwatch/ibwatch/conn"
-	"github.com/ibwatch/ibwatch/conn/conntest"
 	"github.com/ibwatch/ibwatch/theme"
-	"github.com/muesli/termenv"
-	"go.uber.org/goleak"
+	"github.com/ibwatch/ibwatch/tui/internal/tuitest"
 )
 
 // TestMain makes every rendering deterministic (no colour, UTC clock
 // faces) and checks that no goroutine outlives the tests.
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	time.Local = time.UTC
-	os.Exit(conntest.Run(m,
-		// teatest parks one goroutine per test model on a SIGINT channel
-		// that it never closes (teatest.go NewTestModel); it is not ours.
-		goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2")))
-}
+func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 
 // t0 is the fixed "now" of every test: a Tuesday morning after a night.
 var t0 = time.Date(2025, 1, 14, 8, 0, 0, 0, time.UTC)

@@ -6,7 +6,12 @@
 // message; Update handles it and re-arms the Cmd. Status and Metrics are
 // read by a Cmd when the clock ticks, which is only when something shown
 // changes with time (tick.go), and soon after each logged event. Update
-// and View do no I/O. Screen draws the views.
+// and View do no I/O. A screen.Screen (package tui/screen) draws the views.
+//
+// The package holds the frame, the focus and the global keys, and the
+// small panes (connection, session, counters, events). A pane that is an
+// application of its own lives in a package beside it and plugs in as a
+// pane.Model: the option-chain pane, tui/chain, through Options.Chain.
 package tui
 
 import (
@@ -157,7 +162,7 @@ func New(opts Options) Model {
 	m.tick = tickState{seq: 1, due: m.now}
 	chain := opts.Chain
 	if chain == nil {
-		chain = NewChainPlaceholder(st)
+		chain = newChainPlaceholder(st)
 	}
 	m.panes = [focusCount]Pane{m.status, m.log, m.counter, chain}
 	m.loadHistory(opts.History)
@@ -209,7 +214,7 @@ func (m Model) waitEvent() tea.Cmd {
 }
 
 // WindowTitle is the terminal window's title: the connection state, so a
-// minimised or background window still tells it. The Screen sets it.
+// minimised or background window still tells it. The screen.Screen sets it.
 func (m Model) WindowTitle() string { return "ibwatch " + stateLabel(m.cv.state) }
 
 // syncKeys enables and disables bindings for the current focus and input

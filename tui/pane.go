@@ -3,41 +3,17 @@ package tui
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ibwatch/ibwatch/theme"
+	"github.com/ibwatch/ibwatch/tui/pane"
 )
 
 // Pane is one focusable area of the dashboard (connection, events,
-// counters, chain). The root draws the frame around it, so View returns only
-// the inside, exactly the size last given to SetSize.
-//
-// Panes are pointers: SetSize, Focus and Blur change them in place, and
-// Update returns the (same or replaced) Pane like a tea.Model. Only the
-// Bubble Tea goroutine calls these methods.
-type Pane interface {
-	// Init returns the pane's first Cmd, if any.
-	Init() tea.Cmd
-	// Update handles a message routed to the pane: keys when it has focus,
-	// and any message type the pane owns.
-	Update(msg tea.Msg) (Pane, tea.Cmd)
-	// View renders the inside of the pane (no border).
-	View() string
-	// SetSize sets the inside size in cells.
-	SetSize(width, height int)
-	// Focus and Blur tell the pane whether it receives keys.
-	Focus()
-	Blur()
-	// Title is the pane's title for its frame, e.g. "Events · ≥warning".
-	Title() string
-	// Typing reports whether a text input in the pane owns the keyboard; the
-	// root then routes every key (but ctrl+c) to the pane.
-	Typing() bool
-	// KeyMap gives the pane's bindings for help (ShortHelp, FullHelp).
-	help.KeyMap
-}
+// counters, chain): see pane.Model, which panes in their own packages
+// implement.
+type Pane = pane.Model
 
 // frameSpec describes one framed box.
 type frameSpec struct {

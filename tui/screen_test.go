@@ -7,19 +7,20 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/ibwatch/ibwatch/tui/internal/vt"
+	"github.com/ibwatch/ibwatch/tui/screen"
 )
 
-// screenRun is a real Bubble Tea program on a Screen: keys go in through a
+// screenRun is a real Bubble Tea program on a screen.Screen: keys go in through a
 // pipe (as through a terminal), frames come out on a vt.
 type screenRun struct {
 	t    *testing.T
-	s    *Screen
-	v    *vt
+	s    *screen.Screen
+	v    *vt.VT
 	keys *os.File
 	mu   sync.Mutex
 	w, h int
@@ -34,13 +35,13 @@ func runScreen(t *testing.T, m tea.Model, w, h int) *screenRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &screenRun{t: t, v: newVT(w, h), keys: keys, w: w, h: h, done: make(chan struct{})}
-	r.s = newScreen(in, r.v, func() (int, int, error) {
+	r := &screenRun{t: t, v: vt.New(w, h), keys: keys, w: w, h: h, done: make(chan struct{})}
+	r.s, err = screen.Attach(in, r.v, func() (int, int, error) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		return r.w, r.h, nil
 	})
-	if err := r.s.begin(); err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
 	opts := append(r.s.ProgramOptions(), tea.WithoutSignalHandler())
@@ -75,17 +76,17 @@ func (r *screenRun) resize(w, h int) {
 	r.mu.Lock()
 	r.w, r.h = w, h
 	r.mu.Unlock()
-	r.v.resize(w, h)
-	r.s.winch <- syscall.SIGWINCH
+	r.v.Resize(w, h)
+	r.s.Resized()
 }
 
 // waitFor waits (10 s at most) until cond holds for the screen.
 func (r *screenRun) waitFor(what string, cond func(screen string) bool) {
 	r.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for !cond(r.v.screen()) {
+	for !cond(r.v.Screen()) {
 		if time.Now().After(deadline) {
-			r.t.Fatalf("%s: not on screen within 10 s:\n%s", what, r.v.screen())
+			r.t.Fatalf("%s: not on screen within 10 s:\n%s", what, r.v.Screen())
 		}
 		time.Sleep(5 * time.Millisecond) // polling a condition, not synchronising
 	}
@@ -115,17 +116,21 @@ func (r *screenRun) finish() tea.Model {
 	if err := r.s.Close(); err != nil {
 		r.t.Errorf("Close: %v", err)
 	}
-	if !strings.HasSuffix(r.v.received.String(), seqPasteOff+seqCursorShow+seqAltScreenOff) {
-		r.t.Errorf("the terminal was not restored; output ends %q", tail(r.v.received.String(), 60))
+	if !strings.HasSuffix(r.v.Received(), restored) {
+		r.t.Errorf("the terminal was not restored; output ends %q", tail(r.v.Received(), 60))
 	}
-	if r.v.modes["1049"] || !r.v.modes["25"] || r.v.modes["2004"] {
-		r.t.Errorf("terminal modes after Close: %v", r.v.modes)
+	if modes := r.v.Modes(); modes["1049"] || !modes["25"] || modes["2004"] {
+		r.t.Errorf("terminal modes after Close: %v", modes)
 	}
-	for _, e := range r.v.errors() {
+	for _, e := range r.v.Errors() {
 		r.t.Error(e)
 	}
 	return r.fm
 }
+
+// restored is what a Screen writes last on Close: bracketed paste off,
+// cursor shown, main screen.
+const restored = "\x1b[?2004l\x1b[?25h\x1b[?1049l"
 
 func tail(s string, n int) string { return s[max(0, len(s)-n):] }
 
@@ -139,17 +144,14 @@ func TestScreenRunsTheDashboard(t *testing.T) {
 	defer cancel()
 	m := New(Options{Sup: sup, History: sc.history, Styles: testStyles(), Now: fixedClock, Context: ctx})
 	r := runScreen(t, m, 120, 40)
-	if !r.v.modes["1049"] || r.v.modes["25"] || !r.v.modes["2004"] {
-		t.Errorf("terminal modes while running: %v", r.v.modes)
+	if modes := r.v.Modes(); !modes["1049"] || modes["25"] || !modes["2004"] {
+		t.Errorf("terminal modes while running: %v", modes)
 	}
 	for _, ev := range sc.live {
 		sup.ch <- ev
 	}
 	r.waitShows(sc.waitFor...)
-	r.v.mu.Lock()
-	title := r.v.title
-	r.v.mu.Unlock()
-	if title != "ibwatch ● connected" {
+	if title := r.v.Title(); title != "ibwatch ● connected" {
 		t.Errorf("window title %q", title)
 	}
 
@@ -161,104 +163,8 @@ func TestScreenRunsTheDashboard(t *testing.T) {
 		return strings.HasSuffix(first, "08:00") && strings.Count(s, "\n") == 23
 	})
 	r.key("q")
-	fm := r.finish().(screenModel).inner.(Model)
-	if got, exp := r.v.screen(), want(fm.View(), 80, 24); got != exp {
+	fm := r.finish() // the Screen's wrapper: its View is the dashboard's
+	if got, exp := r.v.Screen(), vt.Want(fm.View(), 80, 24); got != exp {
 		t.Errorf("final screen\n%s\nwant (the View)\n%s", got, exp)
-	}
-}
-
-// panicky panics in View once it gets the key "p".
-type panicky struct{ boom bool }
-
-func (p panicky) Init() tea.Cmd { return nil }
-func (p panicky) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && k.String() == "p" {
-		p.boom = true
-	}
-	return p, nil
-}
-
-func (p panicky) View() string {
-	if p.boom {
-		panic("boom in View")
-	}
-	return "all fine"
-}
-
-// TestScreenKeepsPanics: a panic in the model goes on up (Bubble Tea
-// recovers it, ends the program and prints it on the alternate screen,
-// where it vanishes), and the Screen keeps it, with its stack, for the
-// caller to print once the terminal is back. (Not run inside a program:
-// Bubble Tea's own panic shutdown races with its input reader.)
-func TestScreenKeepsPanics(t *testing.T) {
-	v := newVT(40, 5)
-	s := newScreen(nil, v, func() (int, int, error) { return 40, 5, nil })
-	if err := s.begin(); err != nil {
-		t.Fatal(err)
-	}
-	var m tea.Model = s.Model(panicky{})
-	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("p")})
-	func() {
-		defer func() {
-			if v := recover(); v != "boom in View" {
-				t.Errorf("recovered %v, want the model's panic", v)
-			}
-		}()
-		m.View()
-	}()
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	msg := s.Panic()
-	if !strings.Contains(msg, "panic: boom in View") || !strings.Contains(msg, "panicky.View") {
-		t.Errorf("Panic() = %q", msg)
-	}
-	if !strings.HasSuffix(v.received.String(), seqPasteOff+seqCursorShow+seqAltScreenOff) {
-		t.Errorf("the terminal was not restored")
-	}
-}
-
-// explodingWriter is a terminal whose writes panic once the output holds
-// "explode": a stand-in for a bug in the renderer.
-type explodingWriter struct{ v *vt }
-
-func (e explodingWriter) Write(b []byte) (int, error) {
-	if strings.Contains(string(b), "explode") {
-		panic("renderer bug")
-	}
-	return e.v.Write(b)
-}
-
-// TestScreenRendererPanicEndsProgram: if the renderer dies nothing would be
-// drawn any more, so the program must end (and say why) rather than run on
-// behind a frozen picture.
-func TestScreenRendererPanicEndsProgram(t *testing.T) {
-	in, keys, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	defer keys.Close()
-	v := newVT(40, 5)
-	s := newScreen(in, explodingWriter{v}, func() (int, int, error) { return 40, 5, nil })
-	if err := s.begin(); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	p := tea.NewProgram(s.Model(textModel{text: "explode"}), append(s.ProgramOptions(), tea.WithoutSignalHandler())...)
-	done := make(chan error, 1)
-	go func() { _, err := p.Run(); done <- err }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		p.Kill()
-		<-done
-		t.Fatal("the program ran on after the renderer died")
-	}
-	if !strings.Contains(s.Panic(), "renderer bug") {
-		t.Errorf("Panic() = %q", s.Panic())
 	}
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/ibwatch/ibwatch/scanner"
 	"github.com/ibwatch/ibwatch/theme"
 	"github.com/ibwatch/ibwatch/tui"
+	"github.com/ibwatch/ibwatch/tui/chain"
 )
 
 func main() { os.Exit(run()) }
@@ -93,7 +94,7 @@ func run() int {
 	go func() { supDone <- sup.Run(ctx) }()
 
 	st := theme.New(theme.Options{NoColor: *noColor || theme.NoColorEnv(), Dark: !*light})
-	chain := tui.NewChainPane(tui.ChainOptions{Client: sup, Deals: simDeals(sim), Watchlist: []string{"SPY", "AAPL"},
+	chain := chain.New(chain.Options{Client: sup, Deals: simDeals(sim), Watchlist: []string{"SPY", "AAPL"},
 		Styles: st, Context: ctx})
 	var model tea.Model
 	if *alone {

@@ -21,6 +21,7 @@ import (
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/theme"
 	"github.com/ibwatch/ibwatch/tui"
+	"github.com/ibwatch/ibwatch/tui/screen"
 )
 
 func main() {
@@ -42,7 +43,7 @@ func main() {
 		Sup: sup, History: hist, Styles: st, Context: ctx, LogPath: "/tmp/ibwatch-preview.log",
 		Bell: *bell, BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },
 	})
-	scr, err := tui.OpenScreen(os.Stdin, os.Stdout)
+	scr, err := screen.Open(os.Stdin, os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "preview:", err)
 		os.Exit(1)

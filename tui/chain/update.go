@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"errors"
@@ -7,12 +7,13 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/scanner"
+	"github.com/ibwatch/ibwatch/tui/pane"
 )
 
-// Update implements Pane: keys while focused, and the pane's own messages
+// Update implements pane.Model: keys while focused, and the pane's own messages
 // (rankings, lookups, opened chains, snapshots, scrolls, spinner ticks,
 // cursor blinks) whatever the focus.
-func (p *ChainPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+func (p *Pane) Update(msg tea.Msg) (pane.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
@@ -58,7 +59,7 @@ func (p *ChainPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 }
 
 // handleKey handles a key while the pane has focus.
-func (p *ChainPane) handleKey(msg tea.KeyMsg) tea.Cmd {
+func (p *Pane) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case p.form != nil:
 		return p.formKey(msg)
@@ -113,7 +114,7 @@ func (p *ChainPane) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 // openSymbol opens the chain of a chosen symbol, with its deal if there is
 // one; the expiry is the scanner's default.
-func (p *ChainPane) openSymbol(sym string) tea.Cmd {
+func (p *Pane) openSymbol(sym string) tea.Cmd {
 	w := chainWant{symbol: sym, deal: p.dealFor(sym)}
 	p.lens = false
 	return p.startOpen(w, false)
@@ -122,7 +123,7 @@ func (p *ChainPane) openSymbol(sym string) tea.Cmd {
 // startOpen sends a new open request. The chain shown keeps streaming until
 // the new one is open (the fetcher then closes it line by line); a newer
 // request makes this one stale.
-func (p *ChainPane) startOpen(w chainWant, refresh bool) tea.Cmd {
+func (p *Pane) startOpen(w chainWant, refresh bool) tea.Cmd {
 	if p.src == nil {
 		p.setNotice(true, "no connection to open chains with")
 		return nil
@@ -148,7 +149,7 @@ func (p *ChainPane) startOpen(w chainWant, refresh bool) tea.Cmd {
 
 // onOpened adopts the chain of the pending request, or shows why it failed.
 // A chain that arrives for a stale request is closed at once.
-func (p *ChainPane) onOpened(msg chainOpenedMsg) tea.Cmd {
+func (p *Pane) onOpened(msg chainOpenedMsg) tea.Cmd {
 	if msg.req != p.pending {
 		if msg.chain != nil {
 			return closeChainCmd(msg.chain)
@@ -187,7 +188,7 @@ func (p *ChainPane) onOpened(msg chainOpenedMsg) tea.Cmd {
 }
 
 // onData stores the live chain's snapshot and waits for the next change.
-func (p *ChainPane) onData(msg chainDataMsg) tea.Cmd {
+func (p *Pane) onData(msg chainDataMsg) tea.Cmd {
 	if msg.req != p.live {
 		return nil
 	}
@@ -196,7 +197,7 @@ func (p *ChainPane) onData(msg chainDataMsg) tea.Cmd {
 }
 
 // onScrolled reports a failed scroll of the live chain.
-func (p *ChainPane) onScrolled(msg chainScrolledMsg) {
+func (p *Pane) onScrolled(msg chainScrolledMsg) {
 	if msg.req != p.live || msg.err == nil || errors.Is(msg.err, scanner.ErrClosed) {
 		return
 	}
@@ -205,7 +206,7 @@ func (p *ChainPane) onScrolled(msg chainScrolledMsg) {
 
 // stepExpiry asks for the expiry delta places away; holding ] steps from
 // the expiry last asked for, not the one still shown.
-func (p *ChainPane) stepExpiry(delta int) tea.Cmd {
+func (p *Pane) stepExpiry(delta int) tea.Cmd {
 	if !p.have || p.snap.Symbol != p.want.symbol {
 		return nil // another symbol is loading: its expiries are not known yet
 	}
@@ -230,7 +231,7 @@ func (p *ChainPane) stepExpiry(delta int) tea.Cmd {
 
 // scroll moves the shown rows by delta strikes: within the streamed window
 // first (no request), then the window itself (Chain.Scroll re-subscribes).
-func (p *ChainPane) scroll(delta int) tea.Cmd {
+func (p *Pane) scroll(delta int) tea.Cmd {
 	if !p.have || p.live == nil {
 		return nil
 	}
@@ -254,7 +255,7 @@ func (p *ChainPane) scroll(delta int) tea.Cmd {
 
 // closeChain closes the chain on purpose (x): every line is cancelled and
 // the pane goes back to its start screen.
-func (p *ChainPane) closeChain() tea.Cmd {
+func (p *Pane) closeChain() tea.Cmd {
 	p.dropRequests()
 	p.want, p.have, p.lens = chainWant{}, false, false
 	p.setNotice(false, "chain closed · its lines are free")
@@ -263,7 +264,7 @@ func (p *ChainPane) closeChain() tea.Cmd {
 
 // closeSource cancels every line the source holds, in a Cmd. The next
 // open waits until that is done.
-func (p *ChainPane) closeSource() tea.Cmd {
+func (p *Pane) closeSource() tea.Cmd {
 	if p.src == nil {
 		return nil
 	}
@@ -273,7 +274,7 @@ func (p *ChainPane) closeSource() tea.Cmd {
 
 // dropRequests forgets the pending and live requests: their waiters stop
 // and anything they still deliver is stale.
-func (p *ChainPane) dropRequests() {
+func (p *Pane) dropRequests() {
 	p.gen++
 	if p.live != nil {
 		p.live.end()

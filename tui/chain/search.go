@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"fmt"
@@ -47,7 +47,7 @@ func newChainSearch(st *theme.Styles) chainSearch {
 
 // openSearch shows the input and the pinned candidates (deals, watchlist,
 // recent searches).
-func (p *ChainPane) openSearch() tea.Cmd {
+func (p *Pane) openSearch() tea.Cmd {
 	s := &p.search
 	s.open = true
 	s.input.Reset()
@@ -56,7 +56,7 @@ func (p *ChainPane) openSearch() tea.Cmd {
 }
 
 // closeSearch hides the input; the chain below keeps streaming.
-func (p *ChainPane) closeSearch() {
+func (p *Pane) closeSearch() {
 	p.search.open = false
 	p.search.input.Blur()
 	stopBlink(&p.search.input)
@@ -70,7 +70,7 @@ func stopBlink(in *textinput.Model) { _ = in.Cursor.BlinkCmd() }
 
 // query starts ranking (and a TWS lookup for) the input's text as a new
 // generation.
-func (p *ChainPane) query() tea.Cmd {
+func (p *Pane) query() tea.Cmd {
 	s := &p.search
 	s.gen++
 	s.have, s.tws, s.twsN, s.twsErr, s.picked = false, false, 0, "", false
@@ -80,7 +80,7 @@ func (p *ChainPane) query() tea.Cmd {
 }
 
 // searchKey handles a key while the input owns the keyboard.
-func (p *ChainPane) searchKey(msg tea.KeyMsg) tea.Cmd {
+func (p *Pane) searchKey(msg tea.KeyMsg) tea.Cmd {
 	s := &p.search
 	k := &p.keys
 	switch {
@@ -115,7 +115,7 @@ func (p *ChainPane) searchKey(msg tea.KeyMsg) tea.Cmd {
 
 // onRank takes a ranking if it answers the query in the input. A plain
 // ranking never replaces one that already has TWS's matches.
-func (p *ChainPane) onRank(msg chainRankMsg) {
+func (p *Pane) onRank(msg chainRankMsg) {
 	s := &p.search
 	if msg.res.Gen != s.gen || (s.tws && !msg.tws) {
 		return
@@ -134,7 +134,7 @@ func (p *ChainPane) onRank(msg chainRankMsg) {
 }
 
 // onLookup records how TWS's lookup for the current query ended.
-func (p *ChainPane) onLookup(msg chainLookupMsg) {
+func (p *Pane) onLookup(msg chainLookupMsg) {
 	s := &p.search
 	if msg.gen != s.gen {
 		return
@@ -150,7 +150,7 @@ func (p *ChainPane) onLookup(msg chainLookupMsg) {
 }
 
 // searchView draws the input, a status line and the results.
-func (p *ChainPane) searchView() string {
+func (p *Pane) searchView() string {
 	st := &p.st.Chain
 	s := &p.search
 	lines := []string{s.input.View()}
@@ -194,7 +194,7 @@ func (p *ChainPane) searchView() string {
 
 // resultLine is one candidate: marker, symbol and name with the matched
 // letters highlighted, exchange and source word.
-func (p *ChainPane) resultLine(r scanner.Result, selected bool) string {
+func (p *Pane) resultLine(r scanner.Result, selected bool) string {
 	st := &p.st.Chain
 	mark := "  "
 	if selected {

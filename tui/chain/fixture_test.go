@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/scanner"
+	"github.com/ibwatch/ibwatch/tui/pane"
 )
 
 // Fixed chains for the pure tests and the goldens. Prices come from a
@@ -232,7 +233,7 @@ func testSearcher() *scanner.Searcher {
 
 // newTestChainPane is a sized, focused pane over src, redrawing without
 // delay, with the config deal HVLN.
-func newTestChainPane(t *testing.T, src chainSource, w, h int) *ChainPane {
+func newTestChainPane(t *testing.T, src chainSource, w, h int) *Pane {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -246,7 +247,7 @@ func newTestChainPane(t *testing.T, src chainSource, w, h int) *ChainPane {
 }
 
 // press sends keys to the pane; it returns the last key's Cmd.
-func press(t *testing.T, p *ChainPane, keys ...tea.KeyMsg) tea.Cmd {
+func press(t *testing.T, p *Pane, keys ...tea.KeyMsg) tea.Cmd {
 	t.Helper()
 	var cmd tea.Cmd
 	for _, k := range keys {
@@ -256,7 +257,7 @@ func press(t *testing.T, p *ChainPane, keys ...tea.KeyMsg) tea.Cmd {
 }
 
 // typeText types s one rune at a time.
-func typeText(t *testing.T, p *ChainPane, s string) {
+func typeText(t *testing.T, p *Pane, s string) {
 	t.Helper()
 	for _, r := range s {
 		press(t, p, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
@@ -297,7 +298,7 @@ func openedMsg(t *testing.T, msgs []tea.Msg) chainOpenedMsg {
 
 // openChain opens symbol through the pane's own Cmds against a fakeSource
 // and delivers the first snapshot: what enter in the search box leads to.
-func openChain(t *testing.T, p *ChainPane, src *fakeSource, symbol string) *fakeChain {
+func openChain(t *testing.T, p *Pane, src *fakeSource, symbol string) *fakeChain {
 	t.Helper()
 	cmd := p.openSymbol(symbol)
 	return finishOpen(t, p, src, cmd)
@@ -305,7 +306,7 @@ func openChain(t *testing.T, p *ChainPane, src *fakeSource, symbol string) *fake
 
 // finishOpen runs an open request's Cmd, hands the result to the pane and
 // delivers the chain's first snapshot.
-func finishOpen(t *testing.T, p *ChainPane, src *fakeSource, cmd tea.Cmd) *fakeChain {
+func finishOpen(t *testing.T, p *Pane, src *fakeSource, cmd tea.Cmd) *fakeChain {
 	t.Helper()
 	o := openedMsg(t, execNow(cmd))
 	_, wait := p.Update(o)
@@ -324,7 +325,7 @@ func finishOpen(t *testing.T, p *ChainPane, src *fakeSource, cmd tea.Cmd) *fakeC
 }
 
 // viewText is the pane's view with trailing blanks trimmed per line.
-func viewText(p Pane) string {
+func viewText(p pane.Model) string {
 	lines := strings.Split(p.View(), "\n")
 	for i := range lines {
 		lines[i] = strings.TrimRight(lines[i], " ")

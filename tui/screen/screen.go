@@ -1,4 +1,14 @@
-package tui
+// Package screen draws a Bubble Tea program on the terminal and wakes only
+// when the view changed, in place of Bubble Tea's standard renderer (which
+// repaints 60 times a second whether or not anything changed).
+//
+// Open takes the terminal over; Screen.Model wraps the program's model and
+// Screen.ProgramOptions are the options to run it with; Close gives the
+// terminal back, and Panic tells what ended the program if it crashed.
+// Attach does the same on a terminal the caller manages (a pty, a remote
+// session), which reports size changes through Screen.Resized. Nothing in
+// the package knows the dashboard.
+package screen
 
 import (
 	"errors"
@@ -19,7 +29,7 @@ import (
 // well under what a typist can notice.
 const paintGap = 16 * time.Millisecond
 
-// Screen owns the terminal while the dashboard runs and draws it in place
+// Screen owns the terminal while the program runs and draws it in place
 // of Bubble Tea's standard renderer.
 //
 // Why: Bubble Tea v1.3's renderer repaints on a 60 Hz ticker for as long as
@@ -37,9 +47,9 @@ const paintGap = 16 * time.Millisecond
 // full repaint) and the window title (OSC 2, from the model's
 // WindowTitle). Commands that act through Bubble Tea's renderer
 // (tea.EnterAltScreen, tea.ClearScreen, tea.SetWindowTitle, tea.Println,
-// mouse modes) do nothing under a Screen; package tui uses none of them.
+// mouse modes) do nothing under a Screen; the dashboard uses none of them.
 //
-// Where SIGWINCH does not exist (Windows) OpenScreen falls back to Bubble
+// Where SIGWINCH does not exist (Windows) Open falls back to Bubble
 // Tea's own renderer, which sees resizes through the console.
 //
 // The caller closes the Screen after Program.Run returns, with defer so a
@@ -66,10 +76,10 @@ type Screen struct {
 	closeErr  error
 }
 
-// OpenScreen takes over the terminal: in is the keyboard (nil or not a
+// Open takes over the terminal: in is the keyboard (nil or not a
 // terminal: /dev/tty, as Bubble Tea does), out the terminal to draw on.
 // It enters raw mode and the alternate screen at once; Close undoes both.
-func OpenScreen(in, out *os.File) (*Screen, error) {
+func Open(in, out *os.File) (*Screen, error) {
 	if !ownRenderer {
 		return &Screen{fallback: true, in: in}, nil
 	}
@@ -83,6 +93,19 @@ func OpenScreen(in, out *os.File) (*Screen, error) {
 		}
 	}
 	return openScreen(in, false, out)
+}
+
+// Attach draws on a terminal the caller set up: out receives the drawing,
+// size reports its size, and in (nil: none) is the keyboard, left in the
+// mode it is in. Like Open it enters the alternate screen at once and Close
+// leaves it. Where the terminal does not signal this process on a resize
+// (SIGWINCH), the caller reports it with Resized.
+func Attach(in *os.File, out io.Writer, size func() (w, h int, err error)) (*Screen, error) {
+	s := newScreen(in, out, size)
+	if err := s.begin(); err != nil {
+		return nil, fmt.Errorf("terminal: %w", err)
+	}
+	return s, nil
 }
 
 func openScreen(in *os.File, ownIn bool, out *os.File) (*Screen, error) {
@@ -102,8 +125,8 @@ func openScreen(in *os.File, ownIn bool, out *os.File) (*Screen, error) {
 	return s, nil
 }
 
-// newScreen builds a Screen that draws on out; tests use it with a vt
-// and their own size function. begin takes the screen over.
+// newScreen builds a Screen that draws on out; begin takes the screen
+// over.
 func newScreen(in *os.File, out io.Writer, size func() (int, int, error)) *Screen {
 	return &Screen{in: in, out: out, size: size, winch: make(chan os.Signal, 1),
 		r: newRenderer(out, paintGap), failed: make(chan struct{})}
@@ -146,6 +169,21 @@ func (s *Screen) Close() error {
 	})
 	return s.closeErr
 }
+
+// Resized tells the Screen that its terminal changed size: it reads the
+// size again and repaints everything, as on SIGWINCH. It does not block.
+func (s *Screen) Resized() {
+	select {
+	case s.winch <- resizeNote{}:
+	default: // a resize is pending already; it reads the newest size
+	}
+}
+
+// resizeNote is what Resized puts where SIGWINCH arrives otherwise.
+type resizeNote struct{}
+
+func (resizeNote) String() string { return "resize" }
+func (resizeNote) Signal()        {}
 
 func (s *Screen) restoreInput() error {
 	var err error

@@ -1,4 +1,4 @@
-package tui
+package screen
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/ibwatch/ibwatch/tui/internal/textfit"
 )
 
 // Terminal control sequences the Screen writes.
@@ -52,7 +53,7 @@ func newPainter() *painter { return &painter{full: true} }
 func (p *painter) paint(b *bytes.Buffer, f *screenFrame) {
 	if f.title != p.title {
 		p.title = f.title
-		b.WriteString("\x1b]2;" + sanitize(f.title) + "\a")
+		b.WriteString("\x1b]2;" + textfit.Sanitize(f.title) + "\a")
 	}
 	if f.w != p.w || f.h != p.h || f.winch != p.winch {
 		// After a resize the terminal may have reflowed or cropped what

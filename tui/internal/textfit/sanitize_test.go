@@ -1,4 +1,4 @@
-package tui
+package textfit
 
 import (
 	"testing"
@@ -18,7 +18,7 @@ func TestSanitizeLeavesNothingATerminalActsOn(t *testing.T) {
 		{"kept \uFFFD", "kept \uFFFD"},
 	}
 	for _, tc := range tests {
-		got := sanitize(tc.in)
+		got := Sanitize(tc.in)
 		if got != tc.want {
 			t.Errorf("sanitize(%q) = %q, want %q", tc.in, got, tc.want)
 		}

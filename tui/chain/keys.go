@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import "github.com/charmbracelet/bubbles/key"
 

@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"strings"
@@ -60,7 +60,7 @@ func lensWidth(cols []lensCol) int {
 // dealLines are the two deal lines: the terms and the implied
 // probability, then the spread and the returns to the expected close. Each
 // line has a long and a short wording; the short one fits 76 cells.
-func (p *ChainPane) dealLines(l *scanner.Lens) []string {
+func (p *Pane) dealLines(l *scanner.Lens) []string {
 	st := &p.st.Chain
 	h := l.Header
 	lab, val := st.Label.Render, st.Value.Render
@@ -143,7 +143,7 @@ func fmtSignedUSD(n scanner.Num) string {
 
 // lensTable renders the timing line, the headings and the rows that fit
 // in room lines.
-func (p *ChainPane) lensTable(room int) []string {
+func (p *Pane) lensTable(room int) []string {
 	st := &p.st.Chain
 	l := p.snap.Lens
 	cols := pickCols(lensCols, func(c lensCol) int { return c.prio }, lensWidth, p.w)
@@ -174,7 +174,7 @@ func (p *ChainPane) lensTable(room int) []string {
 
 // timingLine says where the expiry falls against the expected close and
 // what the payoffs assume.
-func (p *ChainPane) timingLine(l *scanner.Lens) string {
+func (p *Pane) timingLine(l *scanner.Lens) string {
 	st := &p.st.Chain
 	exp := fmtExpiry(l.Expiry)
 	closeDate := "?"
@@ -208,7 +208,7 @@ func (p *ChainPane) timingLine(l *scanner.Lens) string {
 }
 
 // lensRow renders one strike of the lens.
-func (p *ChainPane) lensRow(l *scanner.Lens, i int, cols []lensCol) string {
+func (p *Pane) lensRow(l *scanner.Lens, i int, cols []lensCol) string {
 	st := &p.st.Chain
 	s := l.Strikes[i]
 	k := padLeft(scanner.FormatNum(s.Strike, scanner.FormatStrike), lensStrikeW-2)
@@ -227,7 +227,7 @@ func (p *ChainPane) lensRow(l *scanner.Lens, i int, cols []lensCol) string {
 }
 
 // legCells renders one leg; the best leg's ANN and a ★ stand out.
-func (p *ChainPane) legCells(g scanner.LegLens, cols []lensCol, best bool) string {
+func (p *Pane) legCells(g scanner.LegLens, cols []lensCol, best bool) string {
 	st := &p.st.Chain
 	var b strings.Builder
 	for _, c := range cols {
@@ -247,7 +247,7 @@ func (p *ChainPane) legCells(g scanner.LegLens, cols []lensCol, best bool) strin
 
 // lensLegend names the best strikes (they may be scrolled out of view) and
 // says how RETURN and ANNUAL are figured.
-func (p *ChainPane) lensLegend() string {
+func (p *Pane) lensLegend() string {
 	st := &p.st.Chain
 	l := p.snap.Lens
 	var best []string
@@ -275,7 +275,7 @@ func (p *ChainPane) lensLegend() string {
 
 // lensNotes say how the lens figures are computed; shown under the table
 // when there is room.
-func (p *ChainPane) lensNotes() []string {
+func (p *Pane) lensNotes() []string {
 	st := &p.st.Chain
 	w := p.w
 	return []string{

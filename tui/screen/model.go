@@ -1,4 +1,4 @@
-package tui
+package screen
 
 import (
 	tea "github.com/charmbracelet/bubbletea"
@@ -16,8 +16,8 @@ type screenSizeMsg struct {
 // any more, so the program ends (and the caller prints Screen.Panic).
 type screenFailedMsg struct{}
 
-// windowTitler is a model that names the terminal window; the root Model
-// is one.
+// windowTitler is a model that names the terminal window (the dashboard
+// is one).
 type windowTitler interface{ WindowTitle() string }
 
 // Model wraps m so that it runs on the Screen: it feeds m the terminal

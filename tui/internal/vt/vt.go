@@ -1,7 +1,10 @@
-package tui
+// Package vt is a small terminal emulator for the tests of the screen
+// renderer (package tui/screen) and of the dashboard drawn through it.
+package vt
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
@@ -9,12 +12,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// vt is a small terminal emulator for the Screen's tests: it applies
+// VT is a small terminal emulator for the Screen's tests: it applies
 // exactly the sequences the Screen writes (cursor position, erase, clear,
 // private modes, OSC titles, SGR which it ignores) to a grid of cells, the
 // way xterm does, and fails loudly on anything else. Wrapping past the
 // right margin is recorded as an error: the renderer must never wrap.
-type vt struct {
+type VT struct {
 	mu       sync.Mutex
 	w, h     int
 	cells    [][]string
@@ -27,15 +30,16 @@ type vt struct {
 	received strings.Builder
 }
 
-func newVT(w, h int) *vt {
-	v := &vt{modes: map[string]bool{}}
-	v.resize(w, h)
+// New is a blank w×h terminal.
+func New(w, h int) *VT {
+	v := &VT{modes: map[string]bool{}}
+	v.Resize(w, h)
 	return v
 }
 
-// resize changes the grid size and, like a terminal in the alternate
+// Resize changes the grid size and, like a terminal in the alternate
 // screen, keeps what fits.
-func (v *vt) resize(w, h int) {
+func (v *VT) Resize(w, h int) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	cells := make([][]string, h)
@@ -53,7 +57,7 @@ func (v *vt) resize(w, h int) {
 }
 
 // Write implements io.Writer.
-func (v *vt) Write(b []byte) (int, error) {
+func (v *VT) Write(b []byte) (int, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.writes++
@@ -85,7 +89,7 @@ func (v *vt) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-func (v *vt) print(g string, width int) {
+func (v *VT) print(g string, width int) {
 	if v.pending {
 		v.errs = append(v.errs, fmt.Sprintf("wrapped at row %d before %q", v.y+1, g))
 		v.x, v.pending = 0, false
@@ -105,7 +109,7 @@ func (v *vt) print(g string, width int) {
 	}
 }
 
-func (v *vt) csi(seq string) {
+func (v *VT) csi(seq string) {
 	final := seq[len(seq)-1]
 	params := seq[2 : len(seq)-1]
 	num := func(i, def int) int {
@@ -140,8 +144,8 @@ func (v *vt) csi(seq string) {
 	}
 }
 
-// screen is the text on screen, trailing blanks trimmed from each row.
-func (v *vt) screen() string {
+// Screen is the text on screen, trailing blanks trimmed from each row.
+func (v *VT) Screen() string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	rows := make([]string, v.h)
@@ -151,16 +155,47 @@ func (v *vt) screen() string {
 	return strings.Join(rows, "\n")
 }
 
-// errors returns what went wrong so far.
-func (v *vt) errors() []string {
+// Errors returns what went wrong so far.
+func (v *VT) Errors() []string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return append([]string(nil), v.errs...)
 }
 
-// want is what a view should look like on a w×h screen: styles dropped,
+// Title is the window title last set (OSC 2).
+func (v *VT) Title() string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.title
+}
+
+// Modes are the private modes set (true) or reset (false) so far, by
+// number: "1049" the alternate screen, "25" the cursor, "2004" bracketed
+// paste.
+func (v *VT) Modes() map[string]bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return maps.Clone(v.modes)
+}
+
+// Received is every byte written so far.
+func (v *VT) Received() string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.received.String()
+}
+
+// SetCell puts g in the cell at row y, column x (from 0), as if something
+// else had drawn there.
+func (v *VT) SetCell(y, x int, g string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.cells[y][x] = g
+}
+
+// Want is what a view should look like on a w×h screen: styles dropped,
 // rows cut at w, trailing blanks trimmed, padded to h rows.
-func want(view string, w, h int) string {
+func Want(view string, w, h int) string {
 	rows := strings.Split(ansi.Strip(view), "\n")
 	if len(rows) > h {
 		rows = rows[len(rows)-h:]

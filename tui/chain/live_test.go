@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/ibwatch/ibwatch/conn/conntest"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 	"github.com/ibwatch/ibwatch/scanner"
+	"github.com/ibwatch/ibwatch/tui/pane"
 )
 
 // paneDriver is a small Bubble Tea runtime for one pane: it runs every Cmd
@@ -20,13 +21,13 @@ import (
 // wait collects them.
 type paneDriver struct {
 	t    *testing.T
-	p    Pane
+	p    pane.Model
 	ctx  context.Context
 	msgs chan tea.Msg
 	wg   sync.WaitGroup
 }
 
-func newPaneDriver(t *testing.T, ctx context.Context, p Pane) *paneDriver {
+func newPaneDriver(t *testing.T, ctx context.Context, p pane.Model) *paneDriver {
 	return &paneDriver{t: t, p: p, ctx: ctx, msgs: make(chan tea.Msg, 64)}
 }
 
@@ -150,7 +151,7 @@ func TestChainPaneLive(t *testing.T) {
 	stock, _ := sim.Universe().Stock("HVLN")
 	deal := scanner.Deal{Symbol: "HVLN", Price: stock.Deal.Price, ExpectedClose: stock.Deal.ExpectedClose, BreakPrice: stock.Deal.BreakPrice}
 	ctx, cancel := context.WithCancel(context.Background())
-	pane := NewChainPane(ChainOptions{Client: sup, Deals: []scanner.Deal{deal}, Styles: testStyles(), Context: ctx,
+	pane := New(Options{Client: sup, Deals: []scanner.Deal{deal}, Styles: testStyles(), Context: ctx,
 		MinRefresh: 20 * time.Millisecond})
 	pane.SetSize(116, 34)
 	pane.Focus()

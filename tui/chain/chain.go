@@ -1,4 +1,11 @@
-package tui
+// Package chain is the dashboard's option-chain pane: fuzzy symbol search
+// (built-in tickers, watchlist, deals, then TWS), the live chain of one
+// expiry with greeks, a deal form, and the merger-arbitrage lens for deal
+// stocks. It is an application of its own inside the dashboard: its keys,
+// its Cmds and its model live here, and package tui hosts it through the
+// pane.Model interface (tui.Options.Chain). The numbers come from package
+// scanner; the pane only draws them.
+package chain
 
 import (
 	"context"
@@ -12,9 +19,9 @@ import (
 	"github.com/ibwatch/ibwatch/theme"
 )
 
-// ChainOptions configures the option-chain pane (NewChainPane). Client
+// Options configures the option-chain pane (New). Client
 // (or Fetcher) is required to open chains; everything else has a default.
-type ChainOptions struct {
+type Options struct {
 	// Client is the connection supervisor (*conn.Supervisor).
 	Client scanner.Client
 	// Fetcher opens the chains; nil builds one over Client that names
@@ -47,15 +54,15 @@ type ChainOptions struct {
 // defaultMinRefresh caps redraws of a busy chain at ten a second.
 const defaultMinRefresh = 100 * time.Millisecond
 
-// ChainPane is the option-chain pane: fuzzy symbol search, the live chain
+// Pane is the option-chain pane: fuzzy symbol search, the live chain
 // of one expiry with greeks, and the merger-arbitrage lens for deal stocks.
-// It is a Pane for tui.Options.Chain. Only the Bubble Tea goroutine calls
+// It is a pane.Model for tui.Options.Chain. Only the Bubble Tea goroutine calls
 // its methods, except Close (after the program ended).
 //
 // Lines: the pane holds the lines of at most one chain, and none while
 // another pane has focus: leaving cancels every line, coming back opens
 // the chain again (the last table is shown, marked stale, meanwhile).
-type ChainPane struct {
+type Pane struct {
 	st      *theme.Styles
 	ctx     context.Context
 	src     chainSource
@@ -101,8 +108,8 @@ type ChainPane struct {
 	body []string // rendered in Update (header, table); View adds the status line
 }
 
-// NewChainPane builds the option-chain pane.
-func NewChainPane(o ChainOptions) *ChainPane {
+// New builds the option-chain pane.
+func New(o Options) *Pane {
 	st := o.Styles
 	if st == nil {
 		st = theme.New(theme.Options{NoColor: true})
@@ -140,8 +147,8 @@ func NewChainPane(o ChainOptions) *ChainPane {
 
 // newChainPane builds the pane over any chain source (the tests pass a
 // fake one).
-func newChainPane(st *theme.Styles, ctx context.Context, src chainSource, srch *scanner.Searcher, look *scanner.TWSLookup) *ChainPane {
-	p := &ChainPane{
+func newChainPane(st *theme.Styles, ctx context.Context, src chainSource, srch *scanner.Searcher, look *scanner.TWSLookup) *Pane {
+	p := &Pane{
 		st: st, ctx: ctx, src: src, srch: srch, look: look,
 		keys:      newChainKeys(),
 		strikes:   scanner.DefaultStrikes,
@@ -159,17 +166,17 @@ func newChainPane(st *theme.Styles, ctx context.Context, src chainSource, srch *
 // Close cancels the pane's lines. main calls it after the program ends
 // (the pane is no longer updated then); it blocks until the supervisor
 // took the cancels, or returns at once when the supervisor has stopped.
-func (p *ChainPane) Close() {
+func (p *Pane) Close() {
 	if p.src != nil {
 		p.src.Close()
 	}
 }
 
-// Init implements Pane.
-func (p *ChainPane) Init() tea.Cmd { return nil }
+// Init implements pane.Model.
+func (p *Pane) Init() tea.Cmd { return nil }
 
-// SetSize implements Pane.
-func (p *ChainPane) SetSize(w, h int) {
+// SetSize implements pane.Model.
+func (p *Pane) SetSize(w, h int) {
 	if w == p.w && h == p.h {
 		return
 	}
@@ -178,15 +185,15 @@ func (p *ChainPane) SetSize(w, h int) {
 	p.render()
 }
 
-// Focus implements Pane.
-func (p *ChainPane) Focus() { p.focused = true }
+// Focus implements pane.Model.
+func (p *Pane) Focus() { p.focused = true }
 
-// Blur implements Pane.
-func (p *ChainPane) Blur() { p.focused = false }
+// Blur implements pane.Model.
+func (p *Pane) Blur() { p.focused = false }
 
 // FocusCmd is called by the root after Focus or Blur: leaving the pane
 // closes the chain (every line is cancelled); coming back opens it again.
-func (p *ChainPane) FocusCmd() tea.Cmd {
+func (p *Pane) FocusCmd() tea.Cmd {
 	if !p.focused {
 		if p.live == nil && p.pending == nil {
 			return nil
@@ -203,12 +210,12 @@ func (p *ChainPane) FocusCmd() tea.Cmd {
 	return nil
 }
 
-// Typing implements Pane: the search input or the deal form owns the
+// Typing implements pane.Model: the search input or the deal form owns the
 // keyboard, so the root sends every key (but ctrl+c) here.
-func (p *ChainPane) Typing() bool { return p.search.open || p.form != nil }
+func (p *Pane) Typing() bool { return p.search.open || p.form != nil }
 
-// Title implements Pane.
-func (p *ChainPane) Title() string {
+// Title implements pane.Model.
+func (p *Pane) Title() string {
 	t := "Chain"
 	switch {
 	case p.form != nil:
@@ -229,13 +236,13 @@ func (p *ChainPane) Title() string {
 }
 
 // ShortHelp implements help.KeyMap.
-func (p *ChainPane) ShortHelp() []key.Binding { return p.keys.short() }
+func (p *Pane) ShortHelp() []key.Binding { return p.keys.short() }
 
 // FullHelp implements help.KeyMap.
-func (p *ChainPane) FullHelp() [][]key.Binding { return p.keys.full() }
+func (p *Pane) FullHelp() [][]key.Binding { return p.keys.full() }
 
 // syncKeys enables the bindings that apply now.
-func (p *ChainPane) syncKeys() {
+func (p *Pane) syncKeys() {
 	p.keys.sync(chainKeyState{
 		searching: p.search.open, form: p.form != nil,
 		symbol: p.want.symbol != "", live: p.live != nil && p.have,
@@ -244,13 +251,13 @@ func (p *ChainPane) syncKeys() {
 }
 
 // showLens reports whether the lens view is on (and possible).
-func (p *ChainPane) showLens() bool { return p.lens && p.have && p.snap.Lens != nil }
+func (p *Pane) showLens() bool { return p.lens && p.have && p.snap.Lens != nil }
 
-func (p *ChainPane) setNotice(isErr bool, text string) { p.notice, p.noticeErr = text, isErr }
+func (p *Pane) setNotice(isErr bool, text string) { p.notice, p.noticeErr = text, isErr }
 
-// View implements Pane: the body rendered in Update, or the search or form
+// View implements pane.Model: the body rendered in Update, or the search or form
 // over it, and the status line.
-func (p *ChainPane) View() string {
+func (p *Pane) View() string {
 	switch {
 	case p.form != nil:
 		return p.formView()

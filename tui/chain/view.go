@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 // status line (spinner, notice, legend).
 
 // render rebuilds p.body.
-func (p *ChainPane) render() {
+func (p *Pane) render() {
 	if p.w <= 0 || p.h <= 0 {
 		p.body = nil
 		return
@@ -40,7 +40,7 @@ func (p *ChainPane) render() {
 
 // idleLines is the start screen: what the pane does, and the deals it
 // knows (config and typed).
-func (p *ChainPane) idleLines() []string {
+func (p *Pane) idleLines() []string {
 	st := &p.st.Chain
 	lines := []string{st.Header.Render("Option chains")}
 	switch {
@@ -76,7 +76,7 @@ func (p *ChainPane) idleLines() []string {
 
 // badge is the data-quality word and glyph; "stale" also when the pane
 // holds no line for the table shown (it left, or the open failed).
-func (p *ChainPane) badge() string {
+func (p *Pane) badge() string {
 	st := &p.st.Chain
 	b := p.snap.Badge
 	if p.live == nil {
@@ -99,7 +99,7 @@ func (p *ChainPane) badge() string {
 
 // headerLines are the symbol line (name, stock price, badge) and the
 // expiry line.
-func (p *ChainPane) headerLines() []string {
+func (p *Pane) headerLines() []string {
 	st := &p.st.Chain
 	s := &p.snap
 	u := s.Underlying
@@ -168,7 +168,7 @@ func joinFit(parts []string, sep string, w int) string {
 
 // statusLine is the last line: what is loading, the latest notice or
 // error, else the legend of the markers.
-func (p *ChainPane) statusLine() string {
+func (p *Pane) statusLine() string {
 	st := &p.st.Chain
 	var s string
 	switch {
@@ -230,7 +230,7 @@ func orDash(s string) string {
 }
 
 // rowsShown is how many table rows fit in the pane now.
-func (p *ChainPane) rowsShown() int {
+func (p *Pane) rowsShown() int {
 	fixed := 2 + 2 + 1 // header lines, table headings, status line
 	if p.have && p.snap.Lens != nil {
 		fixed += 2
@@ -244,7 +244,7 @@ func (p *ChainPane) rowsShown() int {
 // window returns the rows to show: all of them when they fit, else
 // rowsShown rows from viewOff (centred on the money line after a new
 // chain or c).
-func (p *ChainPane) window(room int) (from, to int) {
+func (p *Pane) window(room int) (from, to int) {
 	n := len(p.snap.Rows)
 	if room <= 0 {
 		return 0, 0

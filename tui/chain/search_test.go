@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 )
 
 // rank answers the pane's current query as the rank Cmd would.
-func rank(p *ChainPane) chainRankMsg {
+func rank(p *Pane) chainRankMsg {
 	return chainRankMsg{res: p.srch.Rank(p.search.input.Value(), p.search.gen)}
 }
 

@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"math"
@@ -125,7 +125,7 @@ func parsePrice(s string) (float64, error) {
 
 // openDealForm opens the form for the chosen symbol, filled with its
 // current deal.
-func (p *ChainPane) openDealForm() tea.Cmd {
+func (p *Pane) openDealForm() tea.Cmd {
 	sym := p.want.symbol
 	if sym == "" {
 		return nil
@@ -135,7 +135,7 @@ func (p *ChainPane) openDealForm() tea.Cmd {
 }
 
 // closeForm drops the form and its cursor's pending blink.
-func (p *ChainPane) closeForm() {
+func (p *Pane) closeForm() {
 	f := p.form
 	f.in[f.focus].Blur()
 	stopBlink(&f.in[f.focus])
@@ -143,7 +143,7 @@ func (p *ChainPane) closeForm() {
 }
 
 // formKey handles a key while the form owns the keyboard.
-func (p *ChainPane) formKey(msg tea.KeyMsg) tea.Cmd {
+func (p *Pane) formKey(msg tea.KeyMsg) tea.Cmd {
 	f := p.form
 	k := &p.keys
 	switch {
@@ -178,7 +178,7 @@ func (p *ChainPane) formKey(msg tea.KeyMsg) tea.Cmd {
 // searcher, and re-opens the chain with it: the scanner then picks the
 // first expiry on or after the close and the deal's strike range, and the
 // lens is shown.
-func (p *ChainPane) setDeal(symbol string, d scanner.Deal, remove bool) tea.Cmd {
+func (p *Pane) setDeal(symbol string, d scanner.Deal, remove bool) tea.Cmd {
 	if remove {
 		delete(p.userDeals, symbol)
 		p.setNotice(false, "typed deal for "+symbol+" removed")
@@ -197,7 +197,7 @@ func (p *ChainPane) setDeal(symbol string, d scanner.Deal, remove bool) tea.Cmd 
 
 // dealFor returns the deal of symbol: typed this session, else from the
 // config; nil when none.
-func (p *ChainPane) dealFor(symbol string) *scanner.Deal {
+func (p *Pane) dealFor(symbol string) *scanner.Deal {
 	if d, ok := p.userDeals[symbol]; ok {
 		return &d
 	}
@@ -208,7 +208,7 @@ func (p *ChainPane) dealFor(symbol string) *scanner.Deal {
 }
 
 // allDeals is the config's deals with the typed ones replacing them.
-func (p *ChainPane) allDeals() []scanner.Deal {
+func (p *Pane) allDeals() []scanner.Deal {
 	out := make([]scanner.Deal, 0, len(p.cfgDeals)+len(p.userDeals))
 	for _, d := range p.cfgDeals {
 		if _, typed := p.userDeals[strings.ToUpper(d.Symbol)]; !typed {
@@ -222,7 +222,7 @@ func (p *ChainPane) allDeals() []scanner.Deal {
 }
 
 // formView draws the form: one labelled field per line, its error below.
-func (p *ChainPane) formView() string {
+func (p *Pane) formView() string {
 	st := &p.st.Chain
 	f := p.form
 	lines := []string{

@@ -1,4 +1,4 @@
-package tui
+package chain
 
 import (
 	"strings"
@@ -80,7 +80,7 @@ func pickCols[T any](all []T, prio func(T) int, width func([]T) int, w int) []T 
 }
 
 // chainTable renders the headings and the rows that fit in room lines.
-func (p *ChainPane) chainTable(room int) []string {
+func (p *Pane) chainTable(room int) []string {
 	st := &p.st.Chain
 	cols := pickCols(chainCols, func(c sideCol) int { return c.prio }, chainWidth, p.w)
 	tw := chainWidth(cols)
@@ -105,7 +105,7 @@ func (p *ChainPane) chainTable(room int) []string {
 }
 
 // chainRow renders one strike.
-func (p *ChainPane) chainRow(r *scanner.Row, cols []sideCol) string {
+func (p *Pane) chainRow(r *scanner.Row, cols []sideCol) string {
 	st := &p.st.Chain
 	var b strings.Builder
 	b.WriteString(p.sideCells(r.Call, cols))
@@ -125,7 +125,7 @@ func (p *ChainPane) chainRow(r *scanner.Row, cols []sideCol) string {
 
 // itmMark is the two cells between a side and the strike: "•" when that
 // side is in the money.
-func (p *ChainPane) itmMark(itm, call bool) string {
+func (p *Pane) itmMark(itm, call bool) string {
 	st := &p.st.Chain
 	switch {
 	case !itm:
@@ -137,7 +137,7 @@ func (p *ChainPane) itmMark(itm, call bool) string {
 }
 
 // sideCells renders one side's cells, shaded when it is in the money.
-func (p *ChainPane) sideCells(s scanner.Side, cols []sideCol) string {
+func (p *Pane) sideCells(s scanner.Side, cols []sideCol) string {
 	st := &p.st.Chain
 	gap, styles := lipgloss.Style(st.Cell), [3]lipgloss.Style{st.Cell, st.Bid, st.Ask}
 	if s.ITM {
