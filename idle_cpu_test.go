@@ -128,6 +128,7 @@ type pty struct {
 	master, tty *os.File
 	mu          sync.Mutex
 	out         bytes.Buffer
+	done        chan struct{} // closed when the reader has seen the last byte
 }
 
 func openPTY(t *testing.T, cols, rows int) *pty {
@@ -152,12 +153,13 @@ func openPTY(t *testing.T, cols, rows int) *pty {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pty{master: master, tty: tty}
+	p := &pty{master: master, tty: tty, done: make(chan struct{})}
 	go p.read()
 	return p
 }
 
 func (p *pty) read() {
+	defer close(p.done)
 	buf := make([]byte, 64<<10)
 	for {
 		n, err := p.master.Read(buf)
