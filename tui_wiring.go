@@ -17,8 +17,10 @@ import (
 
 // runTUI runs the dashboard until the user quits or ctx ends, then stops the
 // supervisor (which kills and reaps the link process) before returning.
-func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Config) int {
-	history := loadHistory(cfg.JournalDir)
+// startup events (warnings found before the supervisor ran) follow the
+// history in the event log.
+func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Config, startup []conn.Event) int {
+	history := append(loadHistory(cfg.JournalDir), startup...)
 	// Decide light/dark before the program owns the terminal: asking the
 	// terminal later can stall (lipgloss issue #73).
 	dark := true
@@ -55,7 +57,13 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 		BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },
 		LogPath:  o.logFile, Context: ctx, Chain: chain,
 	})
-	p := tea.NewProgram(scr.Model(model), append(scr.ProgramOptions(), tea.WithContext(ctx))...)
+	// Without Bubble Tea's signal handler: main owns SIGINT, SIGTERM and
+	// SIGHUP (they cancel ctx, which ends the program). With both listening,
+	// Bubble Tea's handler could take the signal after its event loop had
+	// already ended on ctx and block for ever sending into it, and Run
+	// waits for that handler: the process hung with a frozen screen.
+	opts := append(scr.ProgramOptions(), tea.WithContext(ctx), tea.WithoutSignalHandler())
+	p := tea.NewProgram(scr.Model(model), opts...)
 	_, runErr := p.Run()
 	closeErr := scr.Close()
 	interrupted := ctx.Err() != nil // a signal, not a failure
