@@ -133,7 +133,9 @@ type pty struct {
 
 func openPTY(t *testing.T, cols, rows int) *pty {
 	t.Helper()
-	fd, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	// Non-blocking, so that the runtime poller owns it: Close then ends a
+	// pending Read at once (a hangup happens when Close is called).
+	fd, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
 		t.Skipf("no pseudo-terminals here: %v", err)
 	}

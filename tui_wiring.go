@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -79,7 +80,11 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 		fmt.Fprintln(os.Stderr, "ibwatch:", runErr)
 		return 1
 	}
-	if closeErr != nil {
+	if closeErr != nil && interrupted {
+		// After SIGHUP the terminal is gone: giving it back cannot work and
+		// is no failure of ours. Said in the log, in case it was another signal.
+		slog.Warn("terminal not restored after the stop signal", "err", closeErr)
+	} else if closeErr != nil {
 		fmt.Fprintln(os.Stderr, "ibwatch:", closeErr)
 		return 1
 	}
