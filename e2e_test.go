@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -25,15 +24,7 @@ import (
 // the simulator's HTTP control port (as with curl), and the states and
 // causes read from the JSON lines on stdout.
 func TestHeadlessAgainstSimControlPort(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "ibwatch")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(build.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := ibwatchBinary(t)
 	port, ctl := freeTCPPort(t), freeTCPPort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

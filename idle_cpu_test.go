@@ -128,11 +128,14 @@ type pty struct {
 	master, tty *os.File
 	mu          sync.Mutex
 	out         bytes.Buffer
+	done        chan struct{} // closed when the reader has seen the last byte
 }
 
 func openPTY(t *testing.T, cols, rows int) *pty {
 	t.Helper()
-	fd, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	// Non-blocking, so that the runtime poller owns it: Close then ends a
+	// pending Read at once (a hangup happens when Close is called).
+	fd, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
 		t.Skipf("no pseudo-terminals here: %v", err)
 	}
@@ -152,12 +155,13 @@ func openPTY(t *testing.T, cols, rows int) *pty {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pty{master: master, tty: tty}
+	p := &pty{master: master, tty: tty, done: make(chan struct{})}
 	go p.read()
 	return p
 }
 
 func (p *pty) read() {
+	defer close(p.done)
 	buf := make([]byte, 64<<10)
 	for {
 		n, err := p.master.Read(buf)

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -37,7 +36,7 @@ func run(args []string) int {
 		case "link": // hidden: the child process that owns the ibapi client
 			return link.Main(os.Stdin, os.Stdout, os.Stderr)
 		case "sim":
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 			defer stop()
 			return twsim.Main(ctx, args[1:], os.Stdout, os.Stderr)
 		case "chain":
@@ -56,44 +55,58 @@ func run(args []string) int {
 	return runWatch(o)
 }
 
-// openLog sends our log, the standard logger and the link's stderr to a file.
-func openLog(o options) (*os.File, *slog.Logger, error) {
-	if err := os.MkdirAll(o.stateDir, 0o700); err != nil {
-		return nil, nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(o.logFile), 0o700); err != nil {
-		return nil, nil, err
-	}
-	f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, nil, err
-	}
-	level := slog.LevelInfo
-	if o.debug {
-		level = slog.LevelDebug
-	}
-	lg := slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: level}))
-	slog.SetDefault(lg)
-	log.SetOutput(f)
-	return f, lg, nil
-}
+// stopSignals end ibwatch cleanly: Ctrl-C where the terminal is not in
+// raw mode, kill/systemctl stop, and SIGHUP when the terminal closes.
+// Only main listens for them (the dashboard runs Bubble Tea without its
+// own handler, see runTUI): two listeners for one signal raced, and the
+// loser hung the process.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
 func runWatch(o options) int {
-	logf, lg, err := openLog(o)
+	// Refuse what cannot work before anything is started or written.
+	if !o.headless {
+		if msg := terminalProblem(os.Stdin, os.Stdout, os.Getenv("TERM")); msg != "" {
+			fmt.Fprintln(os.Stderr, "ibwatch:", msg)
+			return 2
+		}
+	}
+	sigCtx, stop := signal.NotifyContext(context.Background(), stopSignals...)
+	defer stop()
+	ctx, cancel := context.WithCancel(sigCtx)
+	defer cancel()
+
+	if o.demo {
+		o.cfg.JournalDir = filepath.Join(o.stateDir, "demo-events") // the demo's night is not the user's
+	}
+	warnings, err := prepareStateDir(o.stateDir, o.cfg.JournalDir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ibwatch: state directory:", err)
+		return 1
+	}
+	lock, err := lockJournal(o.cfg.JournalDir)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ibwatch: %v\n", err)
+		return lockExitCode(err)
+	}
+	defer lock.Release()
+
+	logw, lg, err := openLog(o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ibwatch: cannot open the log file:", err)
 		return 1
 	}
-	defer logf.Close()
-	sigCtx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithCancel(sigCtx)
-	defer cancel()
+	defer logw.Close()
 	lg.Info("ibwatch starting", "version", obs.Build().Version, "config", o.configPath, "configFound", o.configFound)
 
 	cfg := o.cfg
 	cfg.Logger = lg
-	cfg.LinkStderr = logf
+	// The link's stderr goes through the rotating writer too: os/exec copies
+	// it through a pipe, and the copy ends when the link exits (Wait).
+	cfg.LinkStderr = logw
+	for _, w := range warnings {
+		lg.Warn(w)
+	}
+	startup := startupEvents(warnings)
 	if o.demo {
 		sim, simStop, err := startDemoSim(ctx, lg)
 		if err != nil {
@@ -102,7 +115,6 @@ func runWatch(o options) int {
 		}
 		defer simStop()
 		cfg.Host, cfg.Port = "127.0.0.1", sim.Port()
-		cfg.JournalDir = filepath.Join(o.stateDir, "demo-events")
 		o.deals = append(o.deals, demoDeals(sim)...)
 	}
 	var exp *obs.Exporter
@@ -125,16 +137,20 @@ func runWatch(o options) int {
 		defer func() { cancel(); _ = srv.Wait() }()
 	}
 	if o.headless {
-		return runHeadless(ctx, sup, os.Stdout)
+		return runHeadless(ctx, sup, startup, os.Stdout)
 	}
-	return runTUI(ctx, o, sup, cfg)
+	return runTUI(ctx, o, sup, cfg, startup)
 }
 
-// runHeadless writes every event as one JSON line on w until ctx ends.
-func runHeadless(ctx context.Context, sup *conn.Supervisor, w io.Writer) int {
+// runHeadless writes every event as one JSON line on w until ctx ends,
+// after the startup events (warnings found before the supervisor ran).
+func runHeadless(ctx context.Context, sup *conn.Supervisor, startup []conn.Event, w io.Writer) int {
 	done := make(chan error, 1)
 	go func() { done <- sup.Run(ctx) }()
 	enc := json.NewEncoder(w)
+	for _, ev := range startup {
+		_ = enc.Encode(ev) // a failure shows again on the first supervisor event
+	}
 	for ev := range sup.Events() {
 		if err := enc.Encode(ev); err != nil {
 			break // stdout gone: keep draining so the supervisor can stop
@@ -176,19 +192,19 @@ func runChain(args []string) int {
 		return 2
 	}
 	o := s.options()
-	logf, lg, err := openLog(o)
+	logw, lg, err := openLog(o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ibwatch chain: cannot open the log file:", err)
 		return 1
 	}
-	defer logf.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer logw.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	defer stop()
 	newSup := func(c conn.Config) (*conn.Supervisor, error) {
 		cfg := o.cfg
 		cfg.Host, cfg.Port, cfg.ClientIDs = c.Host, c.Port, c.ClientIDs
 		cfg.JournalDir = "" // a one-shot fetch is not the watcher's history
-		cfg.Logger, cfg.LinkStderr = lg.With("component", "chain"), logf
+		cfg.Logger, cfg.LinkStderr = lg.With("component", "chain"), logw
 		return conn.New(cfg)
 	}
 	return scanner.ChainMain(ctx, chainArgs(s, args), os.Stdout, os.Stderr, newSup)

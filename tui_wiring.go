@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -19,8 +20,10 @@ import (
 
 // runTUI runs the dashboard until the user quits or ctx ends, then stops the
 // supervisor (which kills and reaps the link process) before returning.
-func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Config) int {
-	history := loadHistory(cfg.JournalDir)
+// startup events (warnings found before the supervisor ran) follow the
+// history in the event log.
+func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Config, startup []conn.Event) int {
+	history := append(loadHistory(cfg.JournalDir), startup...)
 	// Decide light/dark before the program owns the terminal: asking the
 	// terminal later can stall (lipgloss issue #73).
 	dark := true
@@ -57,7 +60,13 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 		BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },
 		LogPath:  o.logFile, Context: ctx, Chain: chain,
 	})
-	p := tea.NewProgram(scr.Model(model), append(scr.ProgramOptions(), tea.WithContext(ctx))...)
+	// Without Bubble Tea's signal handler: main owns SIGINT, SIGTERM and
+	// SIGHUP (they cancel ctx, which ends the program). With both listening,
+	// Bubble Tea's handler could take the signal after its event loop had
+	// already ended on ctx and block for ever sending into it, and Run
+	// waits for that handler: the process hung with a frozen screen.
+	opts := append(scr.ProgramOptions(), tea.WithContext(ctx), tea.WithoutSignalHandler())
+	p := tea.NewProgram(scr.Model(model), opts...)
 	_, runErr := p.Run()
 	closeErr := scr.Close()
 	interrupted := ctx.Err() != nil // a signal, not a failure
@@ -73,7 +82,11 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 		fmt.Fprintln(os.Stderr, "ibwatch:", runErr)
 		return 1
 	}
-	if closeErr != nil {
+	if closeErr != nil && interrupted {
+		// After SIGHUP the terminal is gone: giving it back cannot work and
+		// is no failure of ours. Said in the log, in case it was another signal.
+		slog.Warn("terminal not restored after the stop signal", "err", closeErr)
+	} else if closeErr != nil {
 		fmt.Fprintln(os.Stderr, "ibwatch:", closeErr)
 		return 1
 	}
