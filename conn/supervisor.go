@@ -59,6 +59,7 @@ type Supervisor struct {
 	linkRetryAt time.Time // when the link's next refused-dial retry is due (phRetrying)
 	upAt        time.Time // when the current session became connected
 	lossAt      time.Time // when the last healthy session was lost
+	outageAt    time.Time // when the current outage began (fast path, see fastpath.go)
 	lastAlive   time.Time // last message from TWS in this session
 
 	hbNext time.Time // next heartbeat send

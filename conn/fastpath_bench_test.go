@@ -1,0 +1,30 @@
+package conn
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// BenchmarkIdleRefused measures what a refusing TWS costs in CPU (this
+// process plus the link process), on the refused-dial fast path (a dial
+// every 200 ms, the first 5 minutes of an outage and the daily-restart
+// window) and after it (the backoff, capped at 5 s):
+//
+//	go test -run XXX -bench IdleRefused -benchtime 1x -timeout 10m ./conn
+//
+// IBWATCH_BENCH_IDLE (default 60s) sets each measurement's length. The
+// fast path is measured as if it lasted the whole hour, an upper bound:
+// target under 2 s CPU per hour.
+func BenchmarkIdleRefused(b *testing.B) {
+	idle := envDur("IBWATCH_BENCH_IDLE", 60*time.Second)
+	for i := 0; i < b.N; i++ {
+		fast := idleCPU(b, idle, false, func(c *Config) { c.FastRetryFor = time.Hour })
+		slow := idleCPU(b, idle, false, func(c *Config) { c.FastRetryFor = -1 })
+		fmt.Printf("\nidle while TWS refuses, over %v each (this process + link)\n", idle)
+		fmt.Printf("%-40s %8.2fs CPU per hour (target < 2s)\n", "fast path (dial every 200ms)", fast)
+		fmt.Printf("%-40s %8.2fs CPU per hour (target < 2s)\n", "after it (backoff, cap 5s)", slow)
+		b.ReportMetric(fast, "fast-cpu-s/h")
+		b.ReportMetric(slow, "backoff-cpu-s/h")
+	}
+}
