@@ -515,6 +515,7 @@ func (s *Supervisor) onForce() {
 
 // shutdown stops everything Run started and waits for the link processes.
 func (s *Supervisor) shutdown() {
+	s.rem.stop()
 	if s.phase == phUp {
 		now := s.cfg.Now()
 		s.met.with(&s.mu, func(m *metricsState) { m.lost(now, CauseShutdown, 0) })

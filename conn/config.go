@@ -52,6 +52,10 @@ type Config struct {
 
 	Schedule Schedule // expected maintenance windows (optional)
 
+	// IBC, when its Addr is set, lets the supervisor ask IBC to heal TWS
+	// (remedy.go).
+	IBC IBCConfig
+
 	// JournalDir receives one JSON line per event in daily files; "" disables.
 	JournalDir       string
 	JournalRetention int // days of files kept (default 14)
@@ -109,6 +113,7 @@ func (c Config) Defaults() Config {
 		c.MaxLines = 95
 	}
 	setDur(&c.SilentAfter, 60*time.Second)
+	c.IBC = c.IBC.defaults()
 	if c.JournalRetention == 0 {
 		c.JournalRetention = 14
 	}
@@ -172,6 +177,7 @@ func (c Config) Validate() error {
 	if c.MaxLines < 0 {
 		errs = append(errs, fmt.Errorf("max lines %d: must be positive", c.MaxLines))
 	}
+	errs = append(errs, c.IBC.validate())
 	return errors.Join(errs...)
 }
 

@@ -98,6 +98,7 @@ type Supervisor struct {
 	streakSummaryAt time.Time
 	ibDown          bool            // between 1100 and 1101/1102
 	farmBlip        map[string]bool // farms that broke while IB was linked
+	rem             *remedy         // IBC remedies; nil when not configured
 }
 
 type phase int
@@ -147,6 +148,9 @@ func New(cfg Config) (*Supervisor, error) {
 		reqSeq:   1000,
 	}
 	s.subs = newRegistry()
+	if cfg.IBC.On() {
+		s.rem = newRemedy(cfg.IBC)
+	}
 	now := cfg.Now()
 	s.since = now
 	s.met.init(now)
@@ -266,7 +270,7 @@ func (s *Supervisor) Run(ctx context.Context) (err error) {
 // armTimer sets the single loop timer to the earliest pending deadline.
 func (s *Supervisor) armTimer(t *time.Timer) {
 	next := time.Time{}
-	for _, d := range []time.Time{s.deadline, s.retryAt, s.hbNext, s.hbWait, s.pingDue, s.pingWait, s.pumpAt, s.windowEnd, s.subs.nextCheck} {
+	for _, d := range []time.Time{s.deadline, s.retryAt, s.hbNext, s.hbWait, s.pingDue, s.pingWait, s.pumpAt, s.windowEnd, s.subs.nextCheck, s.remedyDue()} {
 		if !d.IsZero() && (next.IsZero() || d.Before(next)) {
 			next = d
 		}
@@ -321,4 +325,5 @@ func (s *Supervisor) onTimers() {
 	if !s.subs.nextCheck.IsZero() && !now.Before(s.subs.nextCheck) {
 		s.checkSilentSubs(now) // clears and re-arms the check itself
 	}
+	s.checkRemedies(now)
 }
