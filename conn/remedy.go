@@ -46,6 +46,7 @@ type remedy struct {
 	gaveUp   bool        // the restart budget is spent and that was said
 
 	accountSince time.Time // IB link lost (1100) since
+	linkedAt     time.Time // IB linked again since (farms count from here)
 	frozenSince  time.Time // handshake/heartbeat timeouts since
 	due          time.Time // the next time a threshold or window ends
 }
@@ -82,15 +83,23 @@ func (s *Supervisor) checkRemedies(now time.Time) {
 	}
 	r.due = time.Time{}
 	up := s.phase == phUp
-	r.accountSince = since(r.accountSince, up && s.ibDown, now)
+	unlinked := up && (s.ibDown || s.degradedOnConnect) // 1100, or 2110 at connect
+	r.accountSince = since(r.accountSince, unlinked, now)
+	// After 1101/1102 TWS sends the farms' OK notices one by one: a farm
+	// broken during the link loss counts from the moment IB is back.
+	r.linkedAt = since(r.linkedAt, !unlinked, now)
 	frozen := !up && s.phase != phStopped && (s.streakCause == CauseHandshakeTimeout || s.streakCause == CauseHeartbeatTimeout)
 	r.frozenSince = since(r.frozenSince, frozen, now)
 	var dataSince time.Time
 	var farm string
-	if up && !s.ibDown {
+	if up && !unlinked {
 		for _, f := range s.farms {
-			if (f.Kind == FarmMarket || f.Kind == FarmHist) && f.Status == FarmBroken && (dataSince.IsZero() || f.Since.Before(dataSince)) {
-				dataSince, farm = f.Since, f.Name
+			from := f.Since
+			if from.Before(r.linkedAt) {
+				from = r.linkedAt
+			}
+			if (f.Kind == FarmMarket || f.Kind == FarmHist) && f.Status == FarmBroken && (dataSince.IsZero() || from.Before(dataSince)) {
+				dataSince, farm = from, f.Name
 			}
 		}
 	}

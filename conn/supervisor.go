@@ -325,5 +325,5 @@ func (s *Supervisor) onTimers() {
 	if !s.subs.nextCheck.IsZero() && !now.Before(s.subs.nextCheck) {
 		s.checkSilentSubs(now) // clears and re-arms the check itself
 	}
-	s.checkRemedies(now)
+	s.checkRemedies(s.cfg.Now()) // after the handlers above: symptoms start no earlier than their events
 }

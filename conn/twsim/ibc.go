@@ -40,6 +40,7 @@ type IBC struct {
 	mu      sync.Mutex
 	conns   map[net.Conn]struct{}
 	errText string // non-empty: every command is answered "ERROR errText"
+	stuck   bool   // RESTART does not cure a frozen API
 	closed  bool
 }
 
@@ -72,6 +73,15 @@ func (b *IBC) Addr() string { return b.ln.Addr().String() }
 func (b *IBC) SetAnswerError(text string) {
 	b.mu.Lock()
 	b.errText = strings.TrimSpace(text)
+	b.mu.Unlock()
+}
+
+// SetRestartIneffective makes RESTART restart TWS without curing a
+// frozen API (a TWS that comes back stuck, say on a dialog), for tests of
+// how often a watcher asks.
+func (b *IBC) SetRestartIneffective(on bool) {
+	b.mu.Lock()
+	b.stuck = on
 	b.mu.Unlock()
 }
 
@@ -222,6 +232,12 @@ func (b *IBC) reconnectAccount() {
 // and the TWS that comes back is not frozen.
 func (b *IBC) restart() {
 	b.s.Restart(b.cfg.RestartDown)
+	b.mu.Lock()
+	stuck := b.stuck
+	b.mu.Unlock()
+	if stuck {
+		return
+	}
 	b.s.SetStall(false)
 	b.s.SetHandshakeStall(false)
 }
