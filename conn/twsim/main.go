@@ -162,10 +162,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			_ = srv.Shutdown(sctx)
 		}()
 	}
-	printBanner(stdout, s, f, ctrlURL)
+	ibcAddr := ""
 	if ibc != nil {
-		fmt.Fprintf(stdout, "  IBC command server on %s   (try: ibwatch ibc --ibc-address %s RECONNECTDATA)\n", ibc.Addr(), ibc.Addr())
+		ibcAddr = ibc.Addr()
 	}
+	printBanner(stdout, s, f, ctrlURL, ibcAddr)
 	if f.chaos {
 		cctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -181,10 +182,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // printBanner tells the user where things are and how to break them.
-func printBanner(w io.Writer, s *Server, f simFlags, ctrl string) {
+func printBanner(w io.Writer, s *Server, f simFlags, ctrl, ibcAddr string) {
 	fmt.Fprintf(w, "ibwatch sim: TWS API simulator (server version cap %d, seed %d, accounts %s)\n",
 		f.version, f.seed, f.accounts)
 	fmt.Fprintf(w, "  API listening on %s   (point ibwatch or any TWS API client here)\n", s.Addr())
+	if ibcAddr != "" {
+		fmt.Fprintf(w, "  IBC command server on %s   (try: ibwatch ibc --ibc-address %s RECONNECTDATA)\n", ibcAddr, ibcAddr)
+	}
 	if ctrl == "" {
 		fmt.Fprintln(w, "  control API disabled")
 	} else {
