@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -209,7 +210,7 @@ func (s *Supervisor) onIBCResult(cmd ibc.Command, text string, err error) {
 	r := s.rem
 	r.busy = false
 	var re *ibc.ReplyError
-	outcome, sev, msg := "ok", SevInfo, fmt.Sprintf("IBC answered %s: OK %s", cmd, Sanitize(text))
+	outcome, sev, msg := "ok", SevInfo, strings.TrimSpace(fmt.Sprintf("IBC answered %s: OK %s", cmd, Sanitize(text)))
 	switch {
 	case errors.As(err, &re):
 		outcome, sev, msg = "error", SevWarning, fmt.Sprintf("IBC answered %s: ERROR %s", cmd, Sanitize(re.Text))
