@@ -38,6 +38,13 @@ type settings struct {
 	RestartWindow    time.Duration
 	WeeklyRelogin    bool
 	MetricsAddr      string // as given; "" = off
+	FastRetry        time.Duration
+	FastRetryFor     time.Duration
+	IBCAddress       string // IBC command server; "" = no remedies
+	IBCDataAfter     time.Duration
+	IBCAccountAfter  time.Duration
+	IBCRestartAfter  time.Duration
+	IBCMaxRestarts   int
 	Watchlist        []string
 	Deals            []scanner.Deal
 
@@ -90,9 +97,11 @@ func defaultSettings() *settings {
 		BackoffBase: 250 * time.Millisecond, BackoffMax: 5 * time.Second,
 		StateDir: defaultStateDir(), Background: "auto",
 		RestartWindow: 10 * time.Minute,
-		location:      time.Local,
-		origins:       map[string]origin{},
-		dealOrigin:    map[string]origin{},
+		FastRetry:     200 * time.Millisecond, FastRetryFor: 5 * time.Minute,
+		IBCDataAfter: time.Minute, IBCAccountAfter: 90 * time.Second, IBCRestartAfter: 3 * time.Minute, IBCMaxRestarts: 3,
+		location:   time.Local,
+		origins:    map[string]origin{},
+		dealOrigin: map[string]origin{},
 	}
 }
 

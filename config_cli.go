@@ -47,6 +47,9 @@ func (s *settings) options() options {
 		Heartbeat: s.Heartbeat, HeartbeatTimeout: s.HeartbeatTimeout,
 		DialTimeout: s.DialTimeout, HandshakeTimeout: s.HandshakeTimeout,
 		BackoffBase: s.BackoffBase, BackoffMax: s.BackoffMax,
+		FastRetry: s.FastRetry, FastRetryFor: s.FastRetryFor,
+		IBC: conn.IBCConfig{Addr: s.IBCAddress, DataAfter: s.IBCDataAfter, AccountAfter: s.IBCAccountAfter,
+			RestartAfter: s.IBCRestartAfter, MaxRestarts: s.IBCMaxRestarts},
 		JournalDir: filepath.Join(s.StateDir, "events"),
 		Schedule: conn.Schedule{
 			DailyRestart: s.DailyRestart, RestartWindow: s.RestartWindow,
@@ -107,6 +110,7 @@ func printUsage(w io.Writer, c *cliFlags, s *settings) {
        ibwatch --demo [flags]          watch the built-in simulator, with faults
        ibwatch chain SYMBOL [flags]    print one option chain and exit (ibwatch chain -h)
        ibwatch sim [flags]             run the TWS simulator (ibwatch sim -h)
+       ibwatch ibc COMMAND             ask IBC to RECONNECTDATA, RECONNECTACCOUNT or RESTART TWS (ibwatch ibc -h)
        ibwatch config [--init [--force]]  print the effective configuration / write an example file
        ibwatch version
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/ibc"
 	"github.com/ibwatch/ibwatch/conn/obs"
 )
 
@@ -160,6 +161,10 @@ var settingTable = []setting{
 		func(s *settings) *time.Duration { return &s.BackoffBase }),
 	durSetting("backoff_max", "reconnect wait `cap`", "… up to this cap.", backoffMaxLimit,
 		func(s *settings) *time.Duration { return &s.BackoffMax }),
+	durSetting("fast_retry", "while TWS refuses connections early in an outage, retry every `interval`", "While TWS refuses connections (nothing listens: it is restarting), probe its port\nthis often, for fast_retry_for from the start of an outage and during the daily-restart window.",
+		func(s *settings) *time.Duration { return &s.FastRetry }),
+	durSetting("fast_retry_for", "how `long` into an outage refused connections are retried every fast_retry", "… for this long into an outage; then the backoff above takes over.",
+		func(s *settings) *time.Duration { return &s.FastRetryFor }),
 	strSetting("state_dir", kindPath, "`dir`ectory for the event journal and the log file", "Where the event journal (events/) and the log file live.\nRelative paths in this file are relative to the file's directory; ~ is your home.",
 		func(s *settings) *string { return &s.StateDir }, checkNonEmpty),
 	strSetting("log_file", kindPath, "log `file` (default: ibwatch.log in the state dir)", "The log file (default: ibwatch.log in state_dir).",
@@ -181,6 +186,17 @@ var settingTable = []setting{
 		func(s *settings) *bool { return &s.WeeklyRelogin }),
 	strSetting("metrics_addr", kindString, "serve Prometheus /metrics and /healthz on `addr`ess (\":9464\" binds 127.0.0.1; \"0.0.0.0:9464\" for all)", "Serve Prometheus /metrics and /healthz here; \"\" = off.\n\":9464\" or \"9464\" binds 127.0.0.1 only; name a host (\"0.0.0.0:9464\") to expose it.",
 		func(s *settings) *string { return &s.MetricsAddr }, checkMetricsAddr),
+	strSetting("ibc_address", kindString, "IBC command server `address` (e.g. 127.0.0.1:7462): lets ibwatch ask IBC to reconnect or restart TWS", "IBC's command server (its CommandServerPort), e.g. \"127.0.0.1:7462\"; \"\" = off.\nWith it, ibwatch asks IBC to heal TWS: RECONNECTDATA, RECONNECTACCOUNT, RESTART (see README).",
+		func(s *settings) *string { return &s.IBCAddress }, checkIBCAddr),
+	durSetting("ibc_data_after", "ask IBC to RECONNECTDATA after a data farm is broken this `long` while IB is linked", "Ask IBC for RECONNECTDATA after a market or historical data farm is broken this long while IB is linked.",
+		func(s *settings) *time.Duration { return &s.IBCDataAfter }),
+	durSetting("ibc_account_after", "ask IBC to RECONNECTACCOUNT after IB's link is lost (1100) this `long`", "Ask IBC for RECONNECTACCOUNT after TWS's link to IB is lost (1100) this long.",
+		func(s *settings) *time.Duration { return &s.IBCAccountAfter }),
+	durSetting("ibc_restart_after", "ask IBC to RESTART TWS after its API is silent this `long` (outside maintenance windows)", "Ask IBC to RESTART TWS after it accepts connections but its API has not answered\nfor this long (never inside the daily-restart or weekly re-login windows).",
+		func(s *settings) *time.Duration { return &s.IBCRestartAfter }),
+	{key: "ibc_max_restarts", kind: kindInt, usage: "at most this many IBC restarts in 24 hours (1–24)",
+		doc:  "At most this many restarts through IBC in any 24 hours; then an error event and no more.",
+		text: setMaxRestarts, show: func(s *settings) string { return strconv.Itoa(s.IBCMaxRestarts) }},
 	{key: "watchlist", kind: kindList, usage: "`symbols` offered first in the symbol search (comma-separated)",
 		doc:  "Symbols offered first in the symbol search.",
 		text: setListText, show: func(s *settings) string { return formatList(s.Watchlist) }},
@@ -285,6 +301,23 @@ func checkZone(s *settings, v string) (string, error) {
 	}
 	s.location = loc
 	return v, nil
+}
+
+func checkIBCAddr(_ *settings, v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	return v, ibc.CheckAddr(v, false)
+}
+
+func setMaxRestarts(s *settings, v string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 || n > 24 {
+		return fmt.Errorf("want a whole number 1–24")
+	}
+	s.IBCMaxRestarts = n
+	return nil
 }
 
 func checkMetricsAddr(_ *settings, v string) (string, error) {

@@ -43,6 +43,8 @@ func run(args []string) int {
 			return runChain(args[1:])
 		case "config":
 			return runConfig(args[1:], osEnv, os.Stdout, os.Stderr)
+		case "ibc":
+			return runIBC(args[1:], osEnv, os.Stdin, stdinIsTerminal(), os.Stdout, os.Stderr)
 		case "version", "--version":
 			fmt.Println(obs.Build())
 			return 0

@@ -357,6 +357,9 @@ func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
 	s.deadline = time.Time{}
 	s.linkRetryAt = time.Time{}
 
+	if wasUp || s.outageAt.IsZero() || s.outageAt.Before(s.upAt) {
+		s.outageAt = now // the refused-dial fast path counts from here
+	}
 	if wasUp || cause != s.streakCause {
 		s.streakCause, s.streakN, s.streakSince, s.streakSummaryAt = cause, 0, now, now
 	}
@@ -406,7 +409,7 @@ func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
 		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
 		Retry: &LinkRetry{DelayMs: wait.Milliseconds(), BaseMs: s.cfg.BackoffBase.Milliseconds(),
 			CapMs: s.cfg.BackoffMax.Milliseconds(), Factor: s.cfg.BackoffFactor, From: s.failures,
-			ReportMs: report.Milliseconds()},
+			ReportMs: report.Milliseconds(), FastMs: s.cfg.FastRetry.Milliseconds(), Fast: s.fastSpans(now)},
 	})
 	if err != nil {
 		s.sendFailed(err)
@@ -418,7 +421,7 @@ func (s *Supervisor) onRetrying(r *LinkRetrying, now time.Time) {
 	if s.phase != phRetrying {
 		return
 	}
-	s.failures += r.Refused
+	s.failures += r.Backoff
 	s.streakN += r.Refused
 	s.met.with(&s.mu, func(m *metricsState) { m.failedN += int64(r.Refused) })
 	s.linkRetryAt = now.Add(time.Duration(r.NextInMs) * time.Millisecond)
@@ -456,6 +459,10 @@ func (s *Supervisor) nextWait(cause Cause) (time.Duration, bool) {
 		d := s.back.Delay(s.failures)
 		s.failures++
 		return d, true
+	case CauseRefused:
+		if s.fastAt(s.cfg.Now()) {
+			return s.cfg.FastRetry, false // see fastpath.go
+		}
 	}
 	d := s.back.Delay(s.failures)
 	s.failures++
@@ -508,6 +515,7 @@ func (s *Supervisor) onForce() {
 
 // shutdown stops everything Run started and waits for the link processes.
 func (s *Supervisor) shutdown() {
+	s.rem.stop()
 	if s.phase == phUp {
 		now := s.cfg.Now()
 		s.met.with(&s.mu, func(m *metricsState) { m.lost(now, CauseShutdown, 0) })

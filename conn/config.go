@@ -27,6 +27,15 @@ type Config struct {
 	BackoffFactor    float64       // default 1.6
 	StableAfter      time.Duration // a connection healthy this long resets the backoff (default 10 s)
 	IDRetryPause     time.Duration // pause before retrying an id after 326 (default 2 s)
+	// FastRetry is the fixed interval between dials while TWS refuses
+	// them (nothing listening) early in an outage (default 200 ms); see
+	// fastpath.go.
+	FastRetry time.Duration
+	// FastRetryFor is how long after an outage starts refused dials are
+	// retried every FastRetry before the backoff takes over (default
+	// 5 min); inside the daily-restart window they always are. Negative
+	// turns the fast path off.
+	FastRetryFor time.Duration
 
 	// LinkCommand starts the link process; default: this executable + "link".
 	LinkCommand []string
@@ -42,6 +51,10 @@ type Config struct {
 	SilentAfter  time.Duration // a live subscription silent this long while its market is open is re-requested (default 60 s)
 
 	Schedule Schedule // expected maintenance windows (optional)
+
+	// IBC, when its Addr is set, lets the supervisor ask IBC to heal TWS
+	// (remedy.go).
+	IBC IBCConfig
 
 	// JournalDir receives one JSON line per event in daily files; "" disables.
 	JournalDir       string
@@ -85,6 +98,8 @@ func (c Config) Defaults() Config {
 	}
 	setDur(&c.StableAfter, 10*time.Second)
 	setDur(&c.IDRetryPause, 2*time.Second)
+	setDur(&c.FastRetry, 200*time.Millisecond)
+	setDur(&c.FastRetryFor, 5*time.Minute)
 	setDur(&c.LinkHelloTimeout, 10*time.Second)
 	setDur(&c.LinkPingInterval, 10*time.Second)
 	setDur(&c.LinkPingTimeout, 3*time.Second)
@@ -101,6 +116,7 @@ func (c Config) Defaults() Config {
 		c.MaxLines = 95
 	}
 	setDur(&c.SilentAfter, 60*time.Second)
+	c.IBC = c.IBC.defaults()
 	if c.JournalRetention == 0 {
 		c.JournalRetention = 14
 	}
@@ -141,6 +157,7 @@ func (c Config) Validate() error {
 	for name, d := range map[string]time.Duration{
 		"heartbeat": c.Heartbeat, "heartbeat timeout": c.HeartbeatTimeout, "dial timeout": c.DialTimeout,
 		"handshake timeout": c.HandshakeTimeout, "backoff base": c.BackoffBase, "backoff max": c.BackoffMax,
+		"fast retry": c.FastRetry,
 	} {
 		if d < 0 {
 			errs = append(errs, fmt.Errorf("%s %v: must be positive", name, d))
@@ -148,6 +165,11 @@ func (c Config) Validate() error {
 	}
 	if c.BackoffMax > 0 && c.BackoffBase > c.BackoffMax {
 		errs = append(errs, fmt.Errorf("backoff base %v is above backoff max %v", c.BackoffBase, c.BackoffMax))
+	}
+	if c.FastRetry > 0 && c.FastRetry < 10*time.Millisecond {
+		// Each probe is a dial and a timer wake-up in the link: below
+		// 10 ms a long outage would cost real CPU.
+		errs = append(errs, fmt.Errorf("fast retry %v: must be at least 10ms", c.FastRetry))
 	}
 	if c.BackoffFactor != 0 && c.BackoffFactor < 1 {
 		errs = append(errs, fmt.Errorf("backoff factor %v: must be ≥ 1", c.BackoffFactor))
@@ -158,6 +180,7 @@ func (c Config) Validate() error {
 	if c.MaxLines < 0 {
 		errs = append(errs, fmt.Errorf("max lines %d: must be positive", c.MaxLines))
 	}
+	errs = append(errs, c.IBC.validate())
 	return errors.Join(errs...)
 }
 

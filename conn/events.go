@@ -150,4 +150,8 @@ type Metrics struct {
 	DroppedEvents    int64              `json:"droppedEvents"`
 	Heartbeats       int64              `json:"heartbeats"`
 	MissedHeartbeats int64              `json:"missedHeartbeats"`
+	// Remedies counts IBC commands by "COMMAND/outcome": sent, then ok,
+	// error (IBC answered ERROR), unreachable or timeout; withheld when
+	// the restart budget was spent.
+	Remedies map[string]int64 `json:"remedies,omitempty"`
 }

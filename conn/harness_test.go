@@ -67,6 +67,7 @@ func fastConfig(port int) Config {
 		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: time.Second,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
 		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
+		FastRetry:        20 * time.Millisecond,
 		LinkCommand:      linkCommand,
 		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
 		SilentAfter: time.Hour,

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/ibc"
 )
 
 // rttWindow is how many recent heartbeat RTTs the quantiles cover.
@@ -36,6 +38,7 @@ type metricsState struct {
 	bySev              map[Severity]int64
 	byCode             map[int64]int64
 	dropped            int64
+	remedies           map[string]int64 // "COMMAND/outcome" (remedy.go)
 }
 
 func (m *metricsState) init(now time.Time) {
@@ -43,6 +46,12 @@ func (m *metricsState) init(now time.Time) {
 	m.disc = map[Cause]int64{}
 	m.bySev = map[Severity]int64{}
 	m.byCode = map[int64]int64{}
+	m.remedies = map[string]int64{}
+}
+
+// remedy counts an IBC command sent, answered or withheld, by outcome.
+func (m *metricsState) remedy(cmd ibc.Command, outcome string) {
+	m.remedies[string(cmd)+"/"+outcome]++
 }
 
 // with runs f with the lock held.
@@ -144,6 +153,7 @@ func (m *metricsState) snapshot(now time.Time) Metrics {
 		ReconnLast: m.reconnLast, ReconnMax: m.recMax,
 		BySeverity: maps.Clone(m.bySev), ByCode: maps.Clone(m.byCode),
 		DroppedEvents: m.dropped, Heartbeats: m.heartbeats, MissedHeartbeats: m.missedHB,
+		Remedies: maps.Clone(m.remedies),
 	}
 	if !m.upSince.IsZero() {
 		out.ConnectedTime += now.Sub(m.upSince)

@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // MaxLinkLine bounds one protocol line in either direction.
@@ -73,6 +74,24 @@ type LinkRetry struct {
 	Factor   float64 `json:"factor"`
 	From     int     `json:"from"`
 	ReportMs int64   `json:"reportMs"` // how often to send LinkRetrying
+	// FastMs is the fixed wait between refused dials made inside one of
+	// the Fast spans (the refused-dial fast path); outside them the
+	// backoff applies and only those dials advance its exponent.
+	FastMs int64      `json:"fastMs,omitempty"`
+	Fast   []LinkSpan `json:"fast,omitempty"`
+}
+
+// LinkSpan is a period of wall-clock time, [From, Until) in Unix
+// milliseconds (parent and link share the machine's clock).
+type LinkSpan struct {
+	From  int64 `json:"from"`
+	Until int64 `json:"until"`
+}
+
+// Contains reports whether t falls inside the span.
+func (s LinkSpan) Contains(t time.Time) bool {
+	ms := t.UnixMilli()
+	return ms >= s.From && ms < s.Until
 }
 
 // LinkDrop ends attempt A: the link closes both sides of the relay and
@@ -151,9 +170,12 @@ type LinkHello struct {
 // LinkRetrying reports refused dials retried inside the link (see
 // LinkConnect.Retry) since the last report, and when the next dial is due.
 type LinkRetrying struct {
-	A        uint64 `json:"a"`
-	Refused  int    `json:"refused"`
-	NextInMs int64  `json:"nextInMs"`
+	A       uint64 `json:"a"`
+	Refused int    `json:"refused"`
+	// Backoff counts the refusals among them retried on the backoff
+	// schedule (outside the fast path): they advance its exponent.
+	Backoff  int   `json:"backoff,omitempty"`
+	NextInMs int64 `json:"nextInMs"`
 }
 
 // LinkDialed reports that the TCP connection to TWS is open.

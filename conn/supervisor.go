@@ -59,6 +59,7 @@ type Supervisor struct {
 	linkRetryAt time.Time // when the link's next refused-dial retry is due (phRetrying)
 	upAt        time.Time // when the current session became connected
 	lossAt      time.Time // when the last healthy session was lost
+	outageAt    time.Time // when the current outage began (fast path, see fastpath.go)
 	lastAlive   time.Time // last message from TWS in this session
 
 	hbNext time.Time // next heartbeat send
@@ -97,6 +98,7 @@ type Supervisor struct {
 	streakSummaryAt time.Time
 	ibDown          bool            // between 1100 and 1101/1102
 	farmBlip        map[string]bool // farms that broke while IB was linked
+	rem             *remedy         // IBC remedies; nil when not configured
 }
 
 type phase int
@@ -146,6 +148,9 @@ func New(cfg Config) (*Supervisor, error) {
 		reqSeq:   1000,
 	}
 	s.subs = newRegistry()
+	if cfg.IBC.On() {
+		s.rem = newRemedy(cfg.IBC)
+	}
 	now := cfg.Now()
 	s.since = now
 	s.met.init(now)
@@ -267,7 +272,7 @@ func (s *Supervisor) Run(ctx context.Context) (err error) {
 // armTimer sets the single loop timer to the earliest pending deadline.
 func (s *Supervisor) armTimer(t *time.Timer) {
 	next := time.Time{}
-	for _, d := range []time.Time{s.deadline, s.retryAt, s.hbNext, s.hbWait, s.pingDue, s.pingWait, s.pumpAt, s.windowEnd, s.subs.nextCheck} {
+	for _, d := range []time.Time{s.deadline, s.retryAt, s.hbNext, s.hbWait, s.pingDue, s.pingWait, s.pumpAt, s.windowEnd, s.subs.nextCheck, s.remedyDue()} {
 		if !d.IsZero() && (next.IsZero() || d.Before(next)) {
 			next = d
 		}
@@ -322,4 +327,5 @@ func (s *Supervisor) onTimers() {
 	if !s.subs.nextCheck.IsZero() && !now.Before(s.subs.nextCheck) {
 		s.checkSilentSubs(now) // clears and re-arms the check itself
 	}
+	s.checkRemedies(s.cfg.Now()) // after the handlers above: symptoms start no earlier than their events
 }

@@ -161,8 +161,9 @@ func (a *attempt) run() {
 }
 
 // dial opens the TCP connection to TWS. With LinkConnect.Retry set, a
-// refused dial is retried here on the supervisor's backoff schedule and the
-// refusals are reported in batches; anything else ends the loop.
+// refused dial is retried here, every FastMs inside the fast spans and on
+// the supervisor's backoff schedule outside them, and the refusals are
+// reported in batches; anything else ends the loop.
 func (a *attempt) dial() (net.Conn, *conn.LinkClosed) {
 	r := a.cmd.Retry
 	if r == nil {
@@ -172,10 +173,11 @@ func (a *attempt) dial() (net.Conn, *conn.LinkClosed) {
 	report := msOr(r.ReportMs, 10*time.Second)
 	wait := time.Duration(max(r.DelayMs, 0)) * time.Millisecond
 	lastReport := time.Now()
-	refused := 0
+	refused, slow := 0, 0
+	n := r.From
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
-	for n := r.From; ; n++ {
+	for {
 		select {
 		case <-timer.C:
 		case <-a.ctx.Done():
@@ -184,18 +186,39 @@ func (a *attempt) dial() (net.Conn, *conn.LinkClosed) {
 		c, cl := a.dialOnce()
 		if cl == nil || cl.Cause != conn.LinkCauseRefused {
 			if refused > 0 {
-				a.emit(conn.LinkRetrying{A: a.id, Refused: refused})
+				a.emit(conn.LinkRetrying{A: a.id, Refused: refused, Backoff: slow})
 			}
 			return c, cl
 		}
 		refused++
-		wait = back.Delay(n)
-		if time.Since(lastReport) >= report {
-			a.emit(conn.LinkRetrying{A: a.id, Refused: refused, NextInMs: wait.Milliseconds()})
-			refused, lastReport = 0, time.Now()
+		now := time.Now()
+		if fast := fastAt(r, now); fast > 0 {
+			wait = fast
+		} else {
+			wait = back.Delay(n)
+			n++
+			slow++
+		}
+		if now.Sub(lastReport) >= report {
+			a.emit(conn.LinkRetrying{A: a.id, Refused: refused, Backoff: slow, NextInMs: wait.Milliseconds()})
+			refused, slow, lastReport = 0, 0, now
 		}
 		timer.Reset(wait)
 	}
+}
+
+// fastAt returns the fast-path interval if now is inside one of r's fast
+// spans, else 0.
+func fastAt(r *conn.LinkRetry, now time.Time) time.Duration {
+	if r.FastMs <= 0 {
+		return 0
+	}
+	for _, sp := range r.Fast {
+		if sp.Contains(now) {
+			return time.Duration(r.FastMs) * time.Millisecond
+		}
+	}
+	return 0
 }
 
 func (a *attempt) dialOnce() (net.Conn, *conn.LinkClosed) {

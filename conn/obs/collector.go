@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,6 +35,7 @@ var (
 	dFailed    = desc("ibwatch_failed_attempts_total", "Connection attempts that failed before the session was ready.")
 	dReconn    = desc("ibwatch_reconnects_total", "Successful connects after a lost session (automatic or forced).")
 	dForced    = desc("ibwatch_forced_reconnects_total", `Reconnects requested by the user ("reconnect now").`)
+	dIBC       = desc("ibwatch_ibc_commands_total", "Commands to IBC's command server by command and outcome: sent, then ok, error, unreachable or timeout; withheld when the restart budget was spent.", "command", "outcome")
 	dLinks     = desc("ibwatch_link_restarts_total", "Link processes started after the first one.")
 	dHB        = desc("ibwatch_heartbeats_total", "Heartbeats answered by TWS.")
 	dHBMissed  = desc("ibwatch_heartbeats_missed_total", "Heartbeats TWS did not answer in time.")
@@ -52,7 +54,7 @@ type collector struct{ e *Exporter }
 // Describe implements prometheus.Collector.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{dBuild, dState, dConnected, dSince, dEpoch, dStart, dConnects,
-		dDisc, dFailed, dReconn, dForced, dLinks, dHB, dHBMissed, dTWS, dEvents, dDropped,
+		dDisc, dFailed, dReconn, dForced, dIBC, dLinks, dHB, dHBMissed, dTWS, dEvents, dDropped,
 		dAvail, dUpTime, dDegTime, dRefTime} {
 		ch <- d
 	}
@@ -87,6 +89,11 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	counter(dFailed, float64(m.FailedAttempts))
 	counter(dReconn, float64(m.Reconnects))
 	counter(dForced, float64(m.ForcedReconnects))
+	for _, k := range slices.Sorted(maps.Keys(m.Remedies)) {
+		if cmd, outcome, ok := strings.Cut(k, "/"); ok {
+			counter(dIBC, float64(m.Remedies[k]), cmd, outcome)
+		}
+	}
 	counter(dLinks, float64(m.LinkRestarts))
 	counter(dHB, float64(m.Heartbeats))
 	counter(dHBMissed, float64(m.MissedHeartbeats))

@@ -23,6 +23,7 @@ POST /fault/drop                             close every client socket
 POST /fault/restart?down=8s                  daily restart: drop, refuse for down (at most 1h), then accept again
 POST /fault/refuse?on=true|false             close the listener (ECONNREFUSED) / reopen on the same port
 POST /fault/handshake-stall?on=true|false    accept TCP, never answer the hello
+POST /fault/api-frozen?on=true|false         accept, never answer the hello, open sessions silent; only a restart cures it
 POST /fault/accept-close?on=true|false       accept, then close before answering (untrusted IP)
 POST /fault/iblink/lost                      1100 + 2103/2105/2157, data stops, new clients get 2110
 POST /fault/iblink/restored?kept=false|true  1101 (subscriptions gone) or 1102 (kept)
@@ -76,6 +77,7 @@ func (s *Server) Handler() http.Handler {
 	s.toggle(mux, "stall", s.SetStall)
 	s.toggle(mux, "refuse", s.SetRefuse)
 	s.toggle(mux, "handshake-stall", s.SetHandshakeStall)
+	s.toggle(mux, "api-frozen", s.SetAPIFrozen)
 	s.toggle(mux, "accept-close", s.SetAcceptThenClose)
 	s.action(mux, "drop", nil, func(*http.Request) error { s.Drop(); return nil })
 	s.action(mux, "clear", nil, func(*http.Request) error { s.ClearFaults(); return nil })

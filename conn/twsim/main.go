@@ -28,6 +28,8 @@ type simFlags struct {
 	tick            time.Duration
 	snapshotWait    time.Duration
 	debug           bool
+	ibc             string // IBC command server address ("" = none)
+	ibcDataLost     bool
 }
 
 func parseSimFlags(args []string, stderr io.Writer) (simFlags, error) {
@@ -47,6 +49,8 @@ func parseSimFlags(args []string, stderr io.Writer) (simFlags, error) {
 	fs.DurationVar(&f.tick, "tick", DefaultTickInterval, "streaming update period")
 	fs.DurationVar(&f.snapshotWait, "snapshot-wait", 0, "delay before TICK_SNAPSHOT_END (real TWS: about 11s)")
 	fs.BoolVar(&f.debug, "debug", false, "log every session at debug level")
+	fs.StringVar(&f.ibc, "ibc", "", "also simulate IBC's command server on `address` (e.g. 127.0.0.1:7462; loopback only unless --allow-remote)")
+	fs.BoolVar(&f.ibcDataLost, "ibc-data-lost", false, "IBC's RECONNECTACCOUNT ends an IB link loss with 1101 (data lost) instead of 1102")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ibwatch sim [flags]\n\nA TWS API simulator with fault controls, for testing ibwatch and other TWS clients.\n\nFlags:")
 		fs.PrintDefaults()
@@ -160,6 +164,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
+	if f.ibc != "" {
+		if err := checkLoopback("IBC commands", f.ibc, f.allowRemote); err != nil {
+			fmt.Fprintln(stderr, "ibwatch sim:", err)
+			return 2
+		}
+	}
 	if f.version < 100 || f.version > 200 {
 		fmt.Fprintf(stderr, "ibwatch sim: --server-version %d: want 100..200 (the classic text protocol)\n", f.version)
 		return 2
@@ -178,6 +188,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer s.Close()
+	var ibc *IBC
+	if f.ibc != "" {
+		if ibc, err = s.StartIBC(IBCConfig{Listen: f.ibc, DataLost: f.ibcDataLost}); err != nil {
+			fmt.Fprintln(stderr, "ibwatch sim:", err)
+			return 1
+		}
+		defer ibc.Close()
+	}
 
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -203,7 +221,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			_ = srv.Shutdown(sctx)
 		}()
 	}
-	printBanner(stdout, s, f, ctrlURL)
+	ibcAddr := ""
+	if ibc != nil {
+		ibcAddr = ibc.Addr()
+	}
+	printBanner(stdout, s, f, ctrlURL, ibcAddr)
 	if f.chaos {
 		cctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -219,10 +241,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // printBanner tells the user where things are and how to break them.
-func printBanner(w io.Writer, s *Server, f simFlags, ctrl string) {
+func printBanner(w io.Writer, s *Server, f simFlags, ctrl, ibcAddr string) {
 	fmt.Fprintf(w, "ibwatch sim: TWS API simulator (server version cap %d, seed %d, accounts %s)\n",
 		f.version, f.seed, f.accounts)
 	fmt.Fprintf(w, "  API listening on %s   (point ibwatch or any TWS API client here)\n", s.Addr())
+	if ibcAddr != "" {
+		fmt.Fprintf(w, "  IBC command server on %s   (try: ibwatch ibc --ibc-address %s RECONNECTDATA)\n", ibcAddr, ibcAddr)
+	}
 	if ctrl == "" {
 		fmt.Fprintln(w, "  control API disabled")
 	} else {
