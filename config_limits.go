@@ -51,6 +51,18 @@ var (
 	restartWindowLimit = durLimit{time.Minute, 3 * time.Hour,
 		"a TWS restart takes at least a minute",
 		"a longer window would label a real outage as expected"}
+	fastRetryLimit = durLimit{50 * time.Millisecond, time.Minute,
+		"a refused dial is cheap, but faster probes only burn CPU",
+		"a slower probe is no longer a fast path"}
+	fastRetryForLimit = durLimit{0, 24 * time.Hour,
+		"",
+		"past a day the backoff cap should take over"}
+	ibcAfterLimit = durLimit{time.Second, 24 * time.Hour,
+		"IB heals short blips by itself: asking IBC sooner only disturbs TWS",
+		"a remedy that late is no remedy"}
+	ibcRestartAfterLimit = durLimit{10 * time.Second, 24 * time.Hour,
+		"a busy TWS can be silent for seconds: restarting it sooner risks a restart storm",
+		"a remedy that late is no remedy"}
 )
 
 // Size limits on other values.

@@ -18,7 +18,7 @@ import (
 // server, for scripts and for a person at a terminal. Exit status: 0 IBC
 // answered OK, 1 it answered ERROR, could not be reached or did not answer
 // (or a RESTART was not confirmed), 2 bad usage or configuration.
-func runIBC(args []string, env func(string) (string, bool), stdin io.Reader, terminal bool, stdout, stderr io.Writer) int {
+func runIBC(args []string, env environment, stdin io.Reader, terminal bool, stdout, stderr io.Writer) int {
 	c := newCLIFlags("ibwatch ibc", stderr, false)
 	yes := c.fs.Bool("yes", false, "RESTART without asking (it asks only when stdin is a terminal)")
 	timeout := c.fs.Duration("timeout", 10*time.Second, "how long to wait for IBC's answer")

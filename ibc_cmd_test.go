@@ -39,7 +39,7 @@ func TestIBCCommand(t *testing.T) {
 	}
 	run := func(stdin string, terminal bool, args ...string) (int, string, string) {
 		var out, errOut bytes.Buffer
-		code := runIBC(args, environ.lookup, strings.NewReader(stdin), terminal, &out, &errOut)
+		code := runIBC(args, environ, strings.NewReader(stdin), terminal, &out, &errOut)
 		return code, out.String(), errOut.String()
 	}
 
