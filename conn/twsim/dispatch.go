@@ -123,7 +123,9 @@ func (ss *session) dispatchLocked(id int, f *fields) {
 	case outPlaceOrder, outCancelOrder, outReqGlobalCancel, outExerciseOptions:
 		ss.orderRejectedLocked(id, f)
 	default:
-		ss.unsupportedLocked(id, f)
+		if !ss.dispatchAccountLocked(id, f) {
+			ss.unsupportedLocked(id, f)
+		}
 	}
 }
 

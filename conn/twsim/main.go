@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/twsim/market"
 )
 
 // simFlags are the `ibwatch sim` options.
@@ -28,6 +30,7 @@ type simFlags struct {
 	tick            time.Duration
 	snapshotWait    time.Duration
 	debug           bool
+	portfolio       string
 }
 
 func parseSimFlags(args []string, stderr io.Writer) (simFlags, error) {
@@ -47,6 +50,8 @@ func parseSimFlags(args []string, stderr io.Writer) (simFlags, error) {
 	fs.DurationVar(&f.tick, "tick", DefaultTickInterval, "streaming update period")
 	fs.DurationVar(&f.snapshotWait, "snapshot-wait", 0, "delay before TICK_SNAPSHOT_END (real TWS: about 11s)")
 	fs.BoolVar(&f.debug, "debug", false, "log every session at debug level")
+	fs.StringVar(&f.portfolio, "portfolio", "default",
+		"simulated paper account: `spec` like cash=250000,AAPL=100@185.5,SPY=-20; none = cash only; default = $1M and a few positions")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ibwatch sim [flags]\n\nA TWS API simulator with fault controls, for testing ibwatch and other TWS clients.\n\nFlags:")
 		fs.PrintDefaults()
@@ -110,10 +115,19 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: stderr}, &slog.HandlerOptions{Level: level}))
-	s := New(Config{
+	cfg := Config{
 		Listen: f.listen, ServerVersion: f.version, Seed: f.seed, Accounts: splitList(f.accounts),
 		MaxLines: f.maxLines, TickInterval: f.tick, SnapshotWait: f.snapshotWait, Logger: logger,
-	})
+	}
+	if f.portfolio != "default" {
+		p, err := ParsePortfolio(f.portfolio, market.Default())
+		if err != nil {
+			fmt.Fprintln(stderr, "ibwatch sim: --portfolio:", err)
+			return 2
+		}
+		cfg.Portfolio = &p
+	}
+	s := New(cfg)
 	if err := s.Start(); err != nil {
 		fmt.Fprintln(stderr, "ibwatch sim:", err)
 		return 1

@@ -36,7 +36,11 @@ type session struct {
 	subs        map[int64]*sub
 	rate        []time.Time // times of the last MaxMsgRate accepted requests
 	violations  int
-	closeQueued bool // a close is queued; later requests are ignored
+	closeQueued bool              // a close is queued; later requests are ignored
+	acctSub     string            // reqAccountUpdates account, "" when not subscribed
+	acctAt      time.Time         // wall time of the last account update round
+	pnl         map[int64]*pnlSub // reqPnL / reqPnLSingle by request id
+	hist        map[int64]*histSub
 
 	qmu  sync.Mutex
 	q    []outItem
@@ -65,6 +69,8 @@ func newSession(s *Server, id uint64, c net.Conn) *session {
 		clientID: -1,
 		mdType:   1,
 		subs:     map[int64]*sub{},
+		pnl:      map[int64]*pnlSub{},
+		hist:     map[int64]*histSub{},
 		qsig:     make(chan struct{}, 1),
 	}
 }
