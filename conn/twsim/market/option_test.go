@@ -121,9 +121,9 @@ func TestOptionLookupRejectsWhatIsNotListed(t *testing.T) {
 		t.Fatal("weekly found the day after it expired")
 	}
 	for _, id := range []int64{0, -5, 265598, optionIDMin - 1, optionIDMax,
-		wk.ConID - (wk.ConID-optionIDMin)%strikeSlots, // strike slot 0
+		wk.ConID - (wk.ConID-optionIDMin)%strikeSlots,  // strike slot 0
 		optionIDMin + 120*dayBuckets*2*strikeSlots + 5, // no such underlying
-		50254310005000,                                 // the old decimal scheme
+		50254310005000, // the old decimal scheme
 	} {
 		if o, ok := u.OptionByConID(id, today); ok {
 			t.Errorf("OptionByConID(%d) = %s", id, o.LocalSymbol)
