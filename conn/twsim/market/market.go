@@ -28,18 +28,29 @@ type Quote struct {
 }
 
 // Market is a seeded random-walk market over a Universe. The same seed, start
-// and sequence of Step times give identical quotes. The market never closes:
-// prices move around the clock, while volume accrues during regular hours
-// (09:30 to 16:00 New York). All methods are safe for concurrent use.
+// and sequence of Step times give identical quotes. Mid prices move around
+// the clock, but trades print and the book updates only while US stocks
+// trade (IsTrading: 04:00 to 20:00 New York on trading days); volume accrues
+// during regular hours (09:30 to 16:00). Bars serves the history: a seeded
+// past that ends at the first quotes, then the minutes streamed since. All
+// methods are safe for concurrent use.
 type Market struct {
 	u *Universe
+
+	seed   uint64    // also seeds the history before start
+	start  time.Time // the market's first instant
+	start0 []anchor  // per stock: prices at start, where the history ends
 
 	mu    sync.Mutex // guards everything below
 	rng   *rand.Rand
 	last  time.Time // time of the last Step
 	steps uint64    // number of Steps that moved prices
 	st    []stockState
+	rec   [][]minute // per stock: the trading minutes streamed since start
 }
+
+// anchor is a stock's mid and previous close when the market started.
+type anchor struct{ mid, close float64 }
 
 // stockState is one underlying's simulated trading day.
 type stockState struct {
@@ -61,10 +72,14 @@ func NewMarket(u *Universe, seed int64, start time.Time) *Market {
 		u = Default()
 	}
 	m := &Market{
-		u:    u,
-		rng:  rand.New(rand.NewPCG(uint64(seed), 0x5eed_1b3a7c4d)),
-		last: start,
-		st:   make([]stockState, len(u.entries)),
+		u:      u,
+		seed:   uint64(seed),
+		start:  start,
+		start0: make([]anchor, len(u.entries)),
+		rng:    rand.New(rand.NewPCG(uint64(seed), 0x5eed_1b3a7c4d)),
+		last:   start,
+		st:     make([]stockState, len(u.entries)),
+		rec:    make([][]minute, len(u.entries)),
 	}
 	frac := sessionFraction(start)
 	for i := range u.entries {
@@ -81,8 +96,10 @@ func NewMarket(u *Universe, seed int64, start time.Time) *Market {
 			s.close = s.mid
 		}
 		s.volume = roundLot(e.adv * frac * (0.8 + 0.4*m.rng.Float64()))
-		m.refresh(e, s, true)
+		m.refresh(e, s, true, start)
 		s.open, s.high, s.low = s.last, s.last, s.last
+		m.start0[i] = anchor{mid: s.mid, close: s.close}
+		m.record(e, s, start, s.last, 0)
 	}
 	return m
 }
@@ -141,12 +158,15 @@ func (m *Market) Step(now time.Time) {
 			s.mid *= math.Exp(-0.5*e.Vol*e.Vol*dt + e.Vol*math.Sqrt(dt)*z)
 		}
 		s.mid = max(s.mid, 0.05)
-		s.volume += roundLot(e.adv * max(volFrac, 0) * (0.5 + u))
-		m.refresh(e, s, false)
+		addVol := roundLot(e.adv * max(volFrac, 0) * (0.5 + u))
+		s.volume += addVol
+		prevLast := s.last
+		m.refresh(e, s, false, now)
 		if rolled {
 			s.open, s.high, s.low = s.last, s.last, s.last
 		}
 		s.high, s.low = max(s.high, s.last), min(s.low, s.last)
+		m.record(e, s, now, prevLast, addVol)
 	}
 	m.last = now
 	m.steps++
@@ -154,10 +174,15 @@ func (m *Market) Step(now time.Time) {
 
 // refresh redraws the stock's book and last trade around its mid. It always
 // takes the same number of random draws, so that the stream stays aligned.
-func (m *Market) refresh(e *entry, s *stockState, first bool) {
+// While the market is closed (see IsTrading) the book and the last trade
+// stay as they were: nothing prints, and the mid's move shows as a gap at
+// the next open.
+func (m *Market) refresh(e *entry, s *stockState, first bool, now time.Time) {
 	u1, u2, u3, u4 := m.rng.Float64(), m.rng.Float64(), m.rng.Float64(), m.rng.Float64()
-	bps := [...]float64{0.2e-4, 0.2e-4, 0.6e-4, 5e-4}[e.liquidity()]
-	ticks := max(int64(math.Round(s.mid*bps*100)), 1)
+	if !first && !IsTrading(now) {
+		return
+	}
+	ticks := spreadTicks(e, s.mid)
 	if u1 < 0.25 {
 		ticks++
 	}
