@@ -136,13 +136,13 @@ func (m *Market) seconds(e *entry, b minute) []minute {
 
 // barAcc accumulates the points of one bar.
 type barAcc struct {
-	t                      int64
-	n                      int
-	o, h, l, c             float64
-	half0, half            float64 // first and last half spread
-	hiAsk, loBid           float64
-	sumMid, sumHalf        float64
-	vol, pv                float64
+	t               int64
+	n               int
+	o, h, l, c      float64
+	half0, half     float64 // first and last half spread
+	hiAsk, loBid    float64
+	sumMid, sumHalf float64
+	vol, pv         float64
 }
 
 func (a *barAcc) add(p minute, t int64) {
