@@ -1,10 +1,297 @@
 package twsim
 
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ibwatch/ibwatch/conn/twsim/market"
+	"github.com/ibwatch/ibwatch/conn/wire"
+)
+
+// Server versions that change the historical data messages.
+const (
+	verSyntRealtimeBars = 124 // HISTORICAL_DATA loses its version and hasGaps; keepUpToDate
+	verHistoricalEnd    = 196 // the span moves from HISTORICAL_DATA to HISTORICAL_DATA_END
+)
+
+// TWS's historical data pacing: an identical request within 15 s, or more
+// than 60 requests in 10 minutes, is a pacing violation (error 162).
+const (
+	histSameWindow = 15 * time.Second
+	histRateWindow = 10 * time.Minute
+	histRateMax    = 60
+)
+
+// hmdsErr is the prefix of TWS's error 162 texts.
+const hmdsErr = "Historical Market Data Service error message:"
+
 // histSub is one keepUpToDate historical data request.
-type histSub struct{}
+type histSub struct {
+	symbol string
+	size   market.BarSize
+	what   market.What
+	rth    bool
+	format int64
+	last   string    // the last bar sent, to send only changes
+	at     time.Time // wall time of the last update
+}
 
-func (ss *session) dispatchHistoryLocked(id int, f *fields) bool { return false }
+// dispatchHistoryLocked serves the historical data requests; false for an
+// id it does not handle.
+func (ss *session) dispatchHistoryLocked(id int, f *fields) bool {
+	switch id {
+	case outReqHistoricalData:
+		ss.reqHistoricalDataLocked(f)
+	case outCancelHistoricalData:
+		f.int() // version
+		reqID := f.int()
+		if _, ok := ss.hist[reqID]; ok {
+			delete(ss.hist, reqID)
+			ss.sendErrorLocked(reqID, 162, fmt.Sprintf("%sAPI historical data query cancelled: %d", hmdsErr, reqID))
+		}
+	case outReqHeadTimestamp:
+		ss.reqHeadTimestampLocked(f)
+	case outCancelHeadTimestamp:
+		// answered at once: nothing to cancel
+	default:
+		return false
+	}
+	return true
+}
 
-func (s *Server) canFlowHistLocked() bool { return true }
+// histFarmOKLocked reports whether historical data can be served: the IB
+// link is up and the HMDS farm is not broken.
+func (s *Server) histFarmOKLocked() bool {
+	return s.st.ibLinkUp && s.st.farms[FarmHMDS] != FarmBroken
+}
 
-func (ss *session) histUpdateLocked(id int64) {}
+// canFlowHistLocked reports whether keepUpToDate updates may be sent.
+func (s *Server) canFlowHistLocked() bool { return s.histFarmOKLocked() }
+
+// reqHistoricalDataLocked answers REQ_HISTORICAL_DATA (20).
+//
+//	20, [version 6 ≤124], reqId, conId, symbol, secType, expiry, strike, right,
+//	multiplier, exchange, primaryExchange, currency, localSymbol, tradingClass,
+//	includeExpired, endDateTime, barSize, duration, useRTH, whatToShow,
+//	formatDate, [BAG legs], [keepUpToDate ≥124], [chartOptions ≥70]
+func (ss *session) reqHistoricalDataLocked(f *fields) {
+	s := ss.s
+	if ss.version <= verSyntRealtimeBars {
+		f.int() // version
+	}
+	key := strings.Join(f.f[min(f.i+1, len(f.f)):], "\x00") // everything but the id
+	reqID := f.int()
+	c := readContract(f, true, true)
+	f.bool() // includeExpired
+	endStr, sizeStr, durStr := f.str(), f.str(), f.str()
+	rth := f.bool()
+	whatStr := strings.ToUpper(strings.TrimSpace(f.str()))
+	format := f.int()
+	if c.secType == "BAG" {
+		ss.validationErrorLocked(reqID, "bX", "Combination (BAG) historical data is not supported by the simulator")
+		return
+	}
+	keep := ss.version >= verSyntRealtimeBars && f.bool()
+	tag := tagFor(outReqHistoricalData)
+	if !ss.histPacingOKLocked(reqID, key) {
+		return
+	}
+	size, ok := parseBarSize(sizeStr)
+	if !ok {
+		ss.validationErrorLocked(reqID, tag, "Historical data bar size setting is invalid: "+clipN(sizeStr))
+		return
+	}
+	what, ok := whatToShow[whatStr]
+	if !ok {
+		ss.validationErrorLocked(reqID, tag, "Historical data type "+clipN(whatStr)+
+			" is not supported by the simulator (TRADES, MIDPOINT, BID, ASK, BID_ASK)")
+		return
+	}
+	if keep && strings.TrimSpace(endStr) != "" {
+		ss.validationErrorLocked(reqID, tag, "End date not supported with live updates")
+		return
+	}
+	now := s.now()
+	end, err := parseEndTime(endStr, now)
+	if err == nil {
+		var from time.Time
+		if from, err = parseDuration(durStr, end); err == nil {
+			ss.histAnswerLocked(reqID, c, from, end, size, what, rth, format, keep)
+			return
+		}
+	}
+	ss.validationErrorLocked(reqID, tag, err.Error())
+}
+
+// histAnswerLocked resolves the contract and sends the bars.
+func (ss *session) histAnswerLocked(reqID int64, c contractSpec, from, end time.Time, size market.BarSize,
+	what market.What, rth bool, format int64, keep bool) {
+	s := ss.s
+	st, ok := ss.histStockLocked(reqID, c)
+	if !ok {
+		return
+	}
+	if end.Sub(from) > maxSpan(size) {
+		ss.sendErrorLocked(reqID, 162, hmdsErr+"Time length exceed max.")
+		return
+	}
+	bars, _ := s.mkt.Bars(st.Symbol, from, end, size, what, rth)
+	ss.enqueueLocked(ss.histDataFields(reqID, bars, size, format, spanDate(from), spanDate(end)))
+	if ss.version >= verHistoricalEnd {
+		ss.enqueueLocked(wire.Encode(inHistoricalDataEnd, reqID, spanDate(from), spanDate(end)))
+	}
+	if keep {
+		ss.hist[reqID] = &histSub{symbol: st.Symbol, size: size, what: what, rth: rth, format: format, at: time.Now()}
+		if len(bars) > 0 {
+			ss.hist[reqID].last = barKeyText(bars[len(bars)-1])
+		}
+	}
+}
+
+// histStockLocked resolves a historical data or head timestamp contract:
+// stocks with a live data subscription only, while the HMDS farm is up.
+func (ss *session) histStockLocked(reqID int64, c contractSpec) (market.Stock, bool) {
+	s := ss.s
+	found := s.resolve(c, s.now())
+	switch {
+	case len(found) == 0:
+		ss.sendErrorLocked(reqID, 200, "No security definition has been found for the request")
+	case len(found) > 1:
+		ss.sendErrorLocked(reqID, 200, "The contract description specified for "+c.symbol+" is ambiguous.")
+	case !s.histFarmOKLocked():
+		ss.sendErrorLocked(reqID, 162, hmdsErr+"HMDS data farm connection is broken:"+FarmHMDS)
+	case found[0].opt != nil:
+		ss.sendErrorLocked(reqID, 162, hmdsErr+"HMDS query returned no data: "+found[0].opt.LocalSymbol+"@SMART Trades")
+	case !found[0].stock.Live:
+		ss.sendErrorLocked(reqID, 162, hmdsErr+"No market data permissions for "+found[0].stock.PrimaryExch+" STK")
+	default:
+		return found[0].stock, true
+	}
+	return market.Stock{}, false
+}
+
+// histPacingOKLocked applies TWS's historical data pacing; a violation is
+// answered with 162 and the request dropped.
+func (ss *session) histPacingOKLocked(reqID int64, key string) bool {
+	st := &ss.s.st
+	now := time.Now()
+	for k, t := range st.histSeen {
+		if now.Sub(t) >= histSameWindow {
+			delete(st.histSeen, k)
+		}
+	}
+	n := 0
+	for _, t := range st.histTimes {
+		if now.Sub(t) < histRateWindow {
+			st.histTimes[n] = t
+			n++
+		}
+	}
+	st.histTimes = st.histTimes[:n]
+	if _, dup := st.histSeen[key]; dup || len(st.histTimes) >= histRateMax {
+		ss.sendErrorLocked(reqID, 162, hmdsErr+"Historical data request pacing violation")
+		return false
+	}
+	st.histSeen[key] = now
+	st.histTimes = append(st.histTimes, now)
+	return true
+}
+
+// histDataFields encodes HISTORICAL_DATA at the session's version.
+//
+//	<124:     17, 3, reqId, start, end, n, (date, o, h, l, c, volume, wap, hasGaps, count)×n
+//	124..195: 17, reqId, start, end, n, (date, o, h, l, c, volume, wap, count)×n
+//	≥196:     17, reqId, n, (date, o, h, l, c, volume, wap, count)×n  (+ HISTORICAL_DATA_END)
+func (ss *session) histDataFields(reqID int64, bars []market.Bar, size market.BarSize, format int64, start, end string) []byte {
+	v := ss.version
+	b := wire.Encode(inHistoricalData)
+	if v < verSyntRealtimeBars {
+		b = wire.AppendField(b, 3)
+	}
+	b = wire.AppendField(b, reqID)
+	if v < verHistoricalEnd {
+		b = wire.AppendField(wire.AppendField(b, start), end)
+	}
+	b = wire.AppendField(b, len(bars))
+	for _, x := range bars {
+		for _, fv := range []any{barDate(x.Time, size, format), x.Open, x.High, x.Low, x.Close, x.Volume, x.WAP} {
+			b = wire.AppendField(b, fv)
+		}
+		if v < verSyntRealtimeBars {
+			b = wire.AppendField(b, "false") // hasGaps
+		}
+		b = wire.AppendField(b, x.Count)
+	}
+	return b
+}
+
+// barKeyText identifies a bar's values, to send an update only on change.
+func barKeyText(b market.Bar) string { return fmt.Sprint(b) }
+
+// histUpdateLocked sends HISTORICAL_DATA_UPDATE for a keepUpToDate request
+// when its current bar changed (at most once a second).
+//
+//	90, reqId, barCount, date, open, close, high, low, wap, volume
+func (ss *session) histUpdateLocked(reqID int64) {
+	h := ss.hist[reqID]
+	wall := time.Now()
+	if h == nil || wall.Sub(h.at) < time.Second {
+		return
+	}
+	now := ss.s.now()
+	from := now.Add(-h.size.Len)
+	if h.size.Unit != market.Fixed {
+		from = now.AddDate(0, 0, -1)
+	}
+	bars, _ := ss.s.mkt.Bars(h.symbol, from, now.Add(time.Second), h.size, h.what, h.rth)
+	if len(bars) == 0 {
+		return
+	}
+	b := bars[len(bars)-1]
+	if k := barKeyText(b); k != h.last {
+		h.last, h.at = k, wall
+		ss.enqueueLocked(wire.Encode(inHistoricalUpdate, reqID, b.Count, barDate(b.Time, h.size, h.format),
+			b.Open, b.Close, b.High, b.Low, b.WAP, b.Volume))
+	}
+}
+
+// reqHeadTimestampLocked answers REQ_HEAD_TIMESTAMP (87): the simulator's
+// history starts 20 years before the market started.
+//
+//	87, reqId, conId, symbol, secType, expiry, strike, right, multiplier,
+//	exchange, primaryExchange, currency, localSymbol, tradingClass,
+//	includeExpired, useRTH, whatToShow, formatDate
+//	88, reqId, headTimestamp ("yyyyMMdd-HH:mm:ss" UTC, or epoch seconds)
+func (ss *session) reqHeadTimestampLocked(f *fields) {
+	reqID := f.int()
+	c := readContract(f, true, true)
+	f.bool() // includeExpired
+	f.bool() // useRTH
+	what := strings.ToUpper(strings.TrimSpace(f.str()))
+	format := f.int()
+	if _, ok := whatToShow[what]; !ok {
+		ss.validationErrorLocked(reqID, tagFor(outReqHeadTimestamp), "Historical data type "+clipN(what)+" is not supported by the simulator")
+		return
+	}
+	if _, ok := ss.histStockLocked(reqID, c); !ok {
+		return
+	}
+	head := ss.s.histHead()
+	text := head.UTC().Format("20060102-15:04:05")
+	if format == 2 {
+		text = itoa(head.Unix())
+	}
+	ss.enqueueLocked(wire.Encode(inHeadTimestamp, reqID, text))
+}
+
+// histHead is where the simulated history starts: the regular open of the
+// first trading day of the year 20 years before the market started.
+func (s *Server) histHead() time.Time {
+	y := s.mkt.Start().In(market.NewYork()).Year() - 20
+	d := time.Date(y, time.January, 2, 9, 30, 0, 0, market.NewYork())
+	for !market.IsRegular(d) {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d
+}

@@ -144,6 +144,8 @@ type serverState struct {
 	sessions        map[uint64]*session
 	orderID         int64
 	portfolio       Portfolio
+	histSeen        map[string]time.Time // historical requests by content, for pacing
+	histTimes       []time.Time          // historical requests in the last 10 minutes
 	faults          []FaultRecord
 	stats           Stats
 }
@@ -164,6 +166,7 @@ func New(cfg Config) *Server {
 		s.st.farms[f] = FarmOK
 	}
 	s.st.sessions = map[uint64]*session{}
+	s.st.histSeen = map[string]time.Time{}
 	s.st.orderID = cfg.FirstOrderID
 	if cfg.Portfolio != nil {
 		s.st.portfolio = *cfg.Portfolio

@@ -223,6 +223,10 @@ func (s stockState) quote() Quote {
 // Universe returns the universe the market trades.
 func (m *Market) Universe() *Universe { return m.u }
 
+// Start returns the market's first instant: the history before it is the
+// seeded past.
+func (m *Market) Start() time.Time { return m.start }
+
 // Time returns the time of the last Step (the start time before any Step).
 func (m *Market) Time() time.Time {
 	m.mu.Lock()
