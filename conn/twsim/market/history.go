@@ -41,6 +41,20 @@ func IsRegular(t time.Time) bool {
 	return m >= rthOpenMin && m < rthCloseMin && isTradingDay(dayOf(ny))
 }
 
+// lastTradingInstant returns the end of the last trading session (20:00
+// New York) before t.
+func lastTradingInstant(t time.Time) time.Time {
+	ny := t.In(NewYork())
+	d := dayOf(ny)
+	if ny.Hour()*60+ny.Minute() < extCloseMin {
+		d = d.AddDate(0, 0, -1)
+	}
+	for !isTradingDay(d) {
+		d = d.AddDate(0, 0, -1)
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 20, 0, 0, 0, NewYork())
+}
+
 // minute is one trading minute of a stock's price path: last-trade OHLC
 // (unrounded), the half spread and the volume in shares.
 type minute struct {

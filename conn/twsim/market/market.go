@@ -25,6 +25,9 @@ const dealMinSpread = 0.001
 type Quote struct {
 	Bid, Ask, Last, Close, Open, High, Low float64
 	BidSize, AskSize, LastSize, Volume     float64
+	// LastTime is when the last trade printed (while closed: the last
+	// instant of the previous trading session).
+	LastTime time.Time
 }
 
 // Market is a seeded random-walk market over a Universe. The same seed, start
@@ -41,12 +44,14 @@ type Market struct {
 	start  time.Time // the market's first instant
 	start0 []anchor  // per stock: prices at start, where the history ends
 
-	mu    sync.Mutex // guards everything below
-	rng   *rand.Rand
-	last  time.Time // time of the last Step
-	steps uint64    // number of Steps that moved prices
-	st    []stockState
-	rec   [][]minute // per stock: the trading minutes streamed since start
+	mu     sync.Mutex // guards everything below
+	rng    *rand.Rand
+	last   time.Time // time of the last Step
+	steps  uint64    // number of Steps that moved prices
+	open   uint64    // number of Steps while trading (IsTrading)
+	opened time.Time // the last Step while trading (the start before any)
+	st     []stockState
+	rec    [][]minute // per stock: the trading minutes streamed since start
 }
 
 // anchor is a stock's mid and previous close when the market started.
@@ -55,7 +60,9 @@ type anchor struct{ mid, close float64 }
 // stockState is one underlying's simulated trading day.
 type stockState struct {
 	mid                    float64 // fair price, unrounded
-	bidC, askC             int64   // cents
+	bookMid                float64 // mid when the book was last drawn (it stands still while closed)
+	lastT                  time.Time
+	bidC, askC             int64 // cents
 	last, lastSize         float64
 	open, high, low, close float64
 	volume                 float64
@@ -78,6 +85,7 @@ func NewMarket(u *Universe, seed int64, start time.Time) *Market {
 		start0: make([]anchor, len(u.entries)),
 		rng:    rand.New(rand.NewPCG(uint64(seed), 0x5eed_1b3a7c4d)),
 		last:   start,
+		opened: start,
 		st:     make([]stockState, len(u.entries)),
 		rec:    make([][]minute, len(u.entries)),
 	}
@@ -170,6 +178,10 @@ func (m *Market) Step(now time.Time) {
 	}
 	m.last = now
 	m.steps++
+	if IsTrading(now) {
+		m.open++
+		m.opened = now
+	}
 }
 
 // refresh redraws the stock's book and last trade around its mid. It always
@@ -181,6 +193,10 @@ func (m *Market) refresh(e *entry, s *stockState, first bool, now time.Time) {
 	u1, u2, u3, u4 := m.rng.Float64(), m.rng.Float64(), m.rng.Float64(), m.rng.Float64()
 	if !first && !IsTrading(now) {
 		return
+	}
+	s.bookMid, s.lastT = s.mid, now
+	if !IsTrading(now) {
+		s.lastT = lastTradingInstant(now)
 	}
 	ticks := spreadTicks(e, s.mid)
 	if u1 < 0.25 {
@@ -217,6 +233,7 @@ func (s stockState) quote() Quote {
 		Bid: float64(s.bidC) / 100, Ask: float64(s.askC) / 100, Last: s.last,
 		Close: s.close, Open: s.open, High: s.high, Low: s.low,
 		BidSize: s.bidSize, AskSize: s.askSize, LastSize: s.lastSize, Volume: s.volume,
+		LastTime: s.lastT,
 	}
 }
 
