@@ -135,3 +135,20 @@ func indexOf(s, sub string) int {
 	}
 	return -1
 }
+
+// TestHistoricalUpdateLayout: HISTORICAL_DATA_UPDATE has 10 fields at every
+// version that can ask for it (keepUpToDate needs 124).
+func TestHistoricalUpdateLayout(t *testing.T) {
+	for _, v := range []int{176, 193, 200} {
+		t.Run(strconv.Itoa(v), func(t *testing.T) {
+			s := startSim(t, Config{ServerVersion: v, Now: movingClock()})
+			r := rawDial(t, s.Addr())
+			r.start("v100.."+strconv.Itoa(v), 1)
+			r.send(histReq(v, 3, "SPY", "", "5 secs", "60 S", "MIDPOINT", true)...)
+			f := r.until(inHistoricalUpdate)
+			if len(f) != 10 || f[1] != "3" || f[2] != "-1" || f[9] != "-1" {
+				t.Errorf("HISTORICAL_DATA_UPDATE %q: want 10 fields, count and volume -1 for MIDPOINT", f)
+			}
+		})
+	}
+}

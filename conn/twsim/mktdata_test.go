@@ -11,11 +11,6 @@ import (
 
 // movingClock runs simulated time 100× faster than the wall clock, so the
 // random walk moves between 20 ms ticks.
-func movingClock() func() time.Time {
-	t0 := time.Now()
-	return func() time.Time { return fixedNow.Add(time.Since(t0) * 100) }
-}
-
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 // TestStockSnapshotValues: with a frozen clock the snapshot carries exactly
