@@ -23,6 +23,11 @@ const (
 	histRateMax    = 60
 )
 
+// whatName is how TWS names a bar kind in its 162 texts.
+var whatName = map[market.What]string{
+	market.Trades: "Trades", market.Midpoint: "Midpoint", market.BidBars: "Bid", market.AskBars: "Ask", market.BidAsk: "Bid_Ask",
+}
+
 // hmdsErr is the prefix of TWS's error 162 texts.
 const hmdsErr = "Historical Market Data Service error message:"
 
@@ -137,6 +142,12 @@ func (ss *session) histAnswerLocked(reqID int64, c contractSpec, from, end time.
 		return
 	}
 	bars, _ := s.mkt.Bars(st.Symbol, from, end, size, what, rth)
+	if len(bars) == 0 {
+		// A span with no trading in it (a weekend, the night): TWS answers
+		// with this error instead of an empty list.
+		ss.sendErrorLocked(reqID, 162, hmdsErr+"HMDS query returned no data: "+st.Symbol+"@SMART "+whatName[what])
+		return
+	}
 	ss.enqueueLocked(ss.histDataFields(reqID, bars, size, format, spanDate(from), spanDate(end)))
 	if ss.version >= verHistoricalEnd {
 		ss.enqueueLocked(wire.Encode(inHistoricalDataEnd, reqID, spanDate(from), spanDate(end)))

@@ -111,6 +111,7 @@ func TestHistoricalRefusals(t *testing.T) {
 		{histReq(200, 5, "AAPL", "", "1 secs", "1 D", "TRADES", false), "162", "Time length exceed max."},
 		{histReq(200, 6, "NOPE", "", "1 min", "1 D", "TRADES", false), "200", "No security definition"},
 		{histReq(200, 7, "AAPL", "2026-03-01", "1 min", "1 D", "TRADES", false), "321", "End date/time"},
+		{histReq(200, 8, "AAPL", "20260308 12:00:00", "1 min", "3600 S", "MIDPOINT", false), "162", "HMDS query returned no data: AAPL@SMART Midpoint"}, // a Sunday
 	} {
 		r.send(tc.req...)
 		f := r.until(wire.InErrMsg)
