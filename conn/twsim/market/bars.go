@@ -56,32 +56,32 @@ func (m *Market) Bars(symbol string, from, to time.Time, size BarSize, what What
 	if e == nil {
 		return nil, false
 	}
-	var pts []minute
-	for _, b := range m.minutes(e, from, to) {
-		if rth && !IsRegular(time.Unix(b.t, 0)) {
-			continue
-		}
-		if size.Unit == Fixed && size.Len < time.Minute {
-			for _, s := range m.seconds(e, b) {
-				if s.t >= from.Unix() && s.t < to.Unix() {
-					pts = append(pts, s)
-				}
-			}
-			continue
-		}
-		pts = append(pts, b)
-	}
 	var out []Bar
 	var acc barAcc
 	key := int64(math.MinInt64)
-	for _, p := range pts {
-		k := barKey(p.t, size)
+	var kc keyCache
+	add := func(p minute) {
+		k := kc.key(p.t, size)
 		if k != key && acc.n > 0 {
 			out = append(out, acc.bar(what))
 			acc = barAcc{}
 		}
 		key = k
-		acc.add(p, max(k, p.t))
+		acc.add(p, p.t)
+	}
+	for _, b := range m.minutes(e, from, to) {
+		if rth && !b.reg {
+			continue
+		}
+		if size.Unit == Fixed && size.Len < time.Minute {
+			for _, s := range m.seconds(e, b) {
+				if s.t >= from.Unix() && s.t < to.Unix() {
+					add(s)
+				}
+			}
+			continue
+		}
+		add(b)
 	}
 	if acc.n > 0 {
 		out = append(out, acc.bar(what))
@@ -89,22 +89,35 @@ func (m *Market) Bars(symbol string, from, to time.Time, size BarSize, what What
 	return out, true
 }
 
-// barKey returns the start of the bar holding t (Unix seconds, New York
+// keyCache remembers the New York day of the last point, so that keying
+// a year of minutes does not convert each one to New York time.
+type keyCache struct {
+	lo, hi int64 // the cached day's midnight and the next one
+	dayKey int64 // the bar key of that day for Day, Week and Month
+}
+
+// key returns the start of the bar holding t (Unix seconds, New York
 // calendar for days and longer, bars aligned to New York midnight).
-func barKey(t int64, size BarSize) int64 {
-	ny := time.Unix(t, 0).In(NewYork())
-	midnight := time.Date(ny.Year(), ny.Month(), ny.Day(), 0, 0, 0, 0, NewYork())
-	switch size.Unit {
-	case Day:
-		return midnight.Unix()
-	case Week:
-		back := (int(ny.Weekday()) + 6) % 7 // days since Monday
-		return midnight.AddDate(0, 0, -back).Unix()
-	case Month:
-		return time.Date(ny.Year(), ny.Month(), 1, 0, 0, 0, 0, NewYork()).Unix()
+func (c *keyCache) key(t int64, size BarSize) int64 {
+	if t < c.lo || t >= c.hi {
+		ny := time.Unix(t, 0).In(NewYork())
+		midnight := time.Date(ny.Year(), ny.Month(), ny.Day(), 0, 0, 0, 0, NewYork())
+		c.lo, c.hi = midnight.Unix(), midnight.AddDate(0, 0, 1).Unix()
+		switch size.Unit {
+		case Day:
+			c.dayKey = c.lo
+		case Week:
+			back := (int(ny.Weekday()) + 6) % 7 // days since Monday
+			c.dayKey = midnight.AddDate(0, 0, -back).Unix()
+		case Month:
+			c.dayKey = time.Date(ny.Year(), ny.Month(), 1, 0, 0, 0, 0, NewYork()).Unix()
+		}
+	}
+	if size.Unit != Fixed {
+		return c.dayKey
 	}
 	secs := int64(max(size.Len/time.Second, 1))
-	return midnight.Unix() + (t-midnight.Unix())/secs*secs
+	return c.lo + (t-c.lo)/secs*secs
 }
 
 // seconds splits a minute into its 60 seconds along a Brownian bridge from
@@ -112,7 +125,7 @@ func barKey(t int64, size BarSize) int64 {
 // minute bars at every minute boundary.
 func (m *Market) seconds(e *entry, b minute) []minute {
 	const n = 60
-	sv := e.minuteVol(b.t) / math.Sqrt(n)
+	sv := e.minuteVol(b.reg) / math.Sqrt(n)
 	var w [n + 1]float64
 	for k := 1; k <= n; k++ {
 		w[k] = w[k-1] + gauss(m.seed, e.idx, b.t+int64(k), 4)
@@ -127,7 +140,7 @@ func (m *Market) seconds(e *entry, b minute) []minute {
 			x = b.c
 		}
 		t := b.t + int64(k-1)
-		out[k-1] = minute{t: t, o: prev, c: x, h: max(prev, x), l: min(prev, x), half: b.half,
+		out[k-1] = minute{t: t, reg: b.reg, o: prev, c: x, h: max(prev, x), l: min(prev, x), half: b.half,
 			vol: roundLot(b.vol / n * 2 * unit(mix(m.seed^uint64(t)^uint64(e.idx)<<48^5)))}
 		prev = x
 	}

@@ -101,3 +101,12 @@ func TestNoTradesWhileClosed(t *testing.T) {
 		t.Error("IsTrading")
 	}
 }
+
+// BenchmarkBarsYearOfDays is the costliest common request: a year of daily
+// bars walks every trading minute of the year.
+func BenchmarkBarsYearOfDays(b *testing.B) {
+	m := NewMarket(Default(), 1, marketStart)
+	for b.Loop() {
+		m.Bars("AAPL", marketStart.AddDate(-1, 0, 0), marketStart, BarSize{Unit: Day}, Trades, false)
+	}
+}

@@ -59,6 +59,7 @@ func lastTradingInstant(t time.Time) time.Time {
 // (unrounded), the half spread and the volume in shares.
 type minute struct {
 	t          int64 // Unix seconds at the minute's start
+	reg        bool  // in the regular session
 	o, h, l, c float64
 	half       float64
 	vol        float64
@@ -84,31 +85,40 @@ func gauss(seed uint64, idx int, t int64, salt uint64) float64 {
 	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
 }
 
-// tradingMinutesBack lists the trading minutes (start times) before end and
-// at or after from, newest first.
-func tradingMinutesBack(from, end time.Time) []int64 {
-	var out []int64
-	endU := end.Unix() / 60 * 60
+// tradingMinute is one trading minute's start and whether it is in the
+// regular session.
+type tradingMinute struct {
+	t   int64
+	reg bool
+}
+
+// tradingMinutesBack lists the trading minutes before end and at or after
+// from, newest first.
+func tradingMinutesBack(from, end time.Time) []tradingMinute {
+	endU, fromU := end.Unix()/60*60, from.Unix()/60*60
+	first := dayOf(from.In(NewYork())).AddDate(0, 0, -1)
 	day := dayOf(end.In(NewYork()))
-	for !day.Before(dayOf(from.In(NewYork())).AddDate(0, 0, -1)) {
-		if isTradingDay(day) {
-			mid := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, NewYork()).Unix()
-			for m := extCloseMin - 1; m >= extOpenMin; m-- {
-				t := mid + int64(m)*60
-				if t < endU && t >= from.Unix()/60*60 {
-					out = append(out, t)
-				}
+	out := make([]tradingMinute, 0, int(end.Sub(from).Hours()/24*5/7*(extCloseMin-extOpenMin))+extCloseMin)
+	for ; !day.Before(first); day = day.AddDate(0, 0, -1) {
+		if !isTradingDay(day) {
+			continue
+		}
+		mid := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, NewYork()).Unix()
+		for m := extCloseMin - 1; m >= extOpenMin; m-- {
+			t := mid + int64(m)*60
+			if t < endU && t >= fromU {
+				out = append(out, tradingMinute{t: t, reg: m >= rthOpenMin && m < rthCloseMin})
 			}
 		}
-		day = day.AddDate(0, 0, -1)
 	}
 	return out
 }
 
-// minuteVol is the volatility of one minute's log return at t.
-func (e *entry) minuteVol(t int64) float64 {
+// minuteVol is the volatility of one minute's log return, in the regular
+// session or outside it.
+func (e *entry) minuteVol(reg bool) float64 {
 	sv := e.Vol / math.Sqrt(minutesPerYear)
-	if !IsRegular(time.Unix(t, 0)) {
+	if !reg {
 		sv *= extVolShare
 	}
 	return sv
@@ -136,15 +146,15 @@ func (m *Market) synthMinutes(e *entry, from time.Time) []minute {
 		return nil
 	}
 	s0 := m.start0[e.idx]
-	c := make([]float64, len(ts)+1) // c[i] is the close of ts[i]; c[len] the open of the oldest
+	c := make([]float64, len(ts)+1) // c[i] is the log close of ts[i]; c[len] the open of the oldest
 	logc := math.Log(s0.mid)
 	j := -1
-	for i, t := range ts {
+	for i, tm := range ts {
 		c[i] = logc
-		if t == closeMin.Unix() {
+		if tm.t == closeMin.Unix() {
 			j = i
 		}
-		logc -= e.minuteVol(t) * gauss(m.seed, e.idx, t, 1)
+		logc -= e.minuteVol(tm.reg) * gauss(m.seed, e.idx, tm.t, 1)
 	}
 	c[len(ts)] = logc
 	if j >= 0 {
@@ -153,24 +163,26 @@ func (m *Market) synthMinutes(e *entry, from time.Time) []minute {
 			c[i] += shift * min(float64(i)/max(float64(j), 1), 1)
 		}
 	}
+	fromU := from.Unix() / 60 * 60
 	out := make([]minute, 0, len(ts))
 	for i := len(ts) - 1; i >= 0; i-- {
-		t := ts[i]
-		if t < from.Unix()/60*60 {
+		tm := ts[i]
+		if tm.t < fromU {
 			continue
 		}
 		o, cl := math.Exp(c[i+1]), math.Exp(c[i])
-		sv := e.minuteVol(t)
+		sv := e.minuteVol(tm.reg)
 		adv := e.adv / 390
-		if !IsRegular(time.Unix(t, 0)) {
+		if !tm.reg {
 			adv *= extVolumeShare
 		}
+		h := mix(m.seed ^ uint64(tm.t) ^ uint64(e.idx)<<48)
 		out = append(out, minute{
-			t: t, o: o, c: cl,
-			h:    max(o, cl) * (1 + 0.5*sv*math.Abs(gauss(m.seed, e.idx, t, 2))),
-			l:    min(o, cl) * (1 - 0.5*sv*math.Abs(gauss(m.seed, e.idx, t, 3))),
+			t: tm.t, reg: tm.reg, o: o, c: cl,
+			h:    max(o, cl) * (1 + sv*unit(mix(h^2))),
+			l:    min(o, cl) * (1 - sv*unit(mix(h^3))),
 			half: halfSpread(e, cl),
-			vol:  roundLot(adv * (0.5 + unit(mix(m.seed^uint64(t)^uint64(e.idx)<<48)))),
+			vol:  roundLot(adv * (0.5 + unit(h))),
 		})
 	}
 	return out
@@ -192,7 +204,7 @@ func (m *Market) record(e *entry, s *stockState, now time.Time, prevLast, addVol
 		b.half, b.vol = half, b.vol+addVol
 		return
 	}
-	*r = append(*r, minute{t: t, o: prevLast, h: max(prevLast, s.last), l: min(prevLast, s.last), c: s.last, half: half, vol: addVol})
+	*r = append(*r, minute{t: t, reg: IsRegular(now), o: prevLast, h: max(prevLast, s.last), l: min(prevLast, s.last), c: s.last, half: half, vol: addVol})
 }
 
 // minutes returns the stock's path over the trading minutes in [from, to):
@@ -200,20 +212,18 @@ func (m *Market) record(e *entry, s *stockState, now time.Time, prevLast, addVol
 func (m *Market) minutes(e *entry, from, to time.Time) []minute {
 	var out []minute
 	if from.Before(m.start) {
-		for _, b := range m.synthMinutes(e, from) {
-			if b.t < to.Unix() {
-				out = append(out, b)
-			}
+		out = m.synthMinutes(e, from)
+		n := 0
+		for n < len(out) && out[n].t < to.Unix() {
+			n++
 		}
+		out = out[:n]
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	startMin := m.start.Unix() / 60 * 60
 	for _, b := range m.rec[e.idx] {
-		if b.t >= from.Unix()/60*60 && b.t < to.Unix() {
-			if b.t < startMin {
-				continue
-			}
+		if b.t >= from.Unix()/60*60 && b.t < to.Unix() && b.t >= startMin {
 			out = append(out, b)
 		}
 	}
