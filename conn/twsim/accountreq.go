@@ -57,7 +57,10 @@ type pnlSub struct {
 func (ss *session) dispatchAccountLocked(id int, f *fields) bool {
 	switch id {
 	case outReqPositions:
+		ss.posSub = true
 		ss.positionsLocked()
+	case outCancelPositions:
+		ss.posSub = false
 	case outReqAcctData:
 		ss.reqAccountUpdatesLocked(f)
 	case outReqAcctUpdatesMulti:
@@ -87,7 +90,7 @@ func (ss *session) dispatchAccountLocked(id int, f *fields) bool {
 		ss.pnlUpdateLocked(reqID, time.Now())
 	case outCancelPnL, outCancelPnLSingle:
 		delete(ss.pnl, f.int())
-	case outCancelAcctUpdatesMulti, outCancelPositionsMulti, outCancelAccountSummary, outCancelPositions:
+	case outCancelAcctUpdatesMulti, outCancelPositionsMulti, outCancelAccountSummary:
 		// one-shot answers here: nothing left to stop
 	default:
 		return ss.dispatchHistoryLocked(id, f)
@@ -104,11 +107,42 @@ func (ss *session) positionsLocked() {
 	v := ss.s.valueLocked()
 	for _, acct := range ss.s.cfg.Accounts {
 		for _, h := range v.pos {
-			ss.enqueueLocked(wire.Encode(inPositionData, 3, acct, h.st.ConID, h.Symbol, "STK", "", 0, "", "",
-				h.st.PrimaryExch, "USD", h.Symbol, "NMS", h.Qty, h.AvgCost))
+			ss.enqueueLocked(positionFields(acct, h.st, h.Qty, h.AvgCost))
 		}
 	}
 	ss.enqueueLocked(wire.Encode(inPositionEnd, 1))
+}
+
+// positionFields encodes one POSITION of a stock.
+func positionFields(acct string, st market.Stock, qty, cost float64) []byte {
+	return wire.Encode(inPositionData, 3, acct, st.ConID, st.Symbol, "STK", "", 0, "", "",
+		st.PrimaryExch, "USD", st.Symbol, "NMS", qty, cost)
+}
+
+// portfolioChangedLocked tells subscribers about a new portfolio: a
+// POSITION per holding (position 0 for one that is gone) to reqPositions
+// subscribers, a fresh round to reqAccountUpdates subscribers.
+func (ss *session) portfolioChangedLocked(old []Holding) {
+	if ss.posSub {
+		v := ss.s.valueLocked()
+		kept := map[string]bool{}
+		for _, h := range v.pos {
+			kept[h.Symbol] = true
+		}
+		for _, acct := range ss.s.cfg.Accounts {
+			for _, h := range v.pos {
+				ss.enqueueLocked(positionFields(acct, h.st, h.Qty, h.AvgCost))
+			}
+			for _, h := range old {
+				if st, ok := ss.s.uni.Stock(h.Symbol); ok && !kept[h.Symbol] {
+					ss.enqueueLocked(positionFields(acct, st, 0, 0))
+				}
+			}
+		}
+	}
+	if ss.acctSub != "" {
+		ss.accountUpdatesLocked(time.Now())
+	}
 }
 
 // accountFor returns the account a request names: "" means the first.

@@ -113,8 +113,9 @@ func ParsePortfolio(spec string, u *market.Universe) (Portfolio, error) {
 	return p, nil
 }
 
-// SetPortfolio replaces the simulated account. Clients see it on their
-// next account, position or PnL request (and in the next PnL update).
+// SetPortfolio replaces the simulated account. Position and account-update
+// subscribers get the new rows at once (a holding that is gone as position
+// 0), PnL subscribers with their next update, everyone else on request.
 func (s *Server) SetPortfolio(p Portfolio) error {
 	for _, h := range p.Holdings {
 		if _, ok := s.uni.Stock(h.Symbol); !ok {
@@ -123,9 +124,15 @@ func (s *Server) SetPortfolio(p Portfolio) error {
 	}
 	p.Holdings = append([]Holding(nil), p.Holdings...)
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.st.portfolio.Holdings
 	s.st.portfolio = p
 	s.recordLocked("portfolio", fmt.Sprintf("cash %.2f, %d holdings", p.Cash, len(p.Holdings)))
-	s.mu.Unlock()
+	for _, ss := range s.st.sessions {
+		if ss.ready && !ss.closeQueued {
+			ss.portfolioChangedLocked(old)
+		}
+	}
 	return nil
 }
 

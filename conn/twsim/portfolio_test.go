@@ -56,4 +56,14 @@ func TestPortfolioControl(t *testing.T) {
 	if f := r.read(); !equal(f, []string{"62", "1"}) {
 		t.Errorf("POSITION_END %q", f)
 	}
+	// The subscription sees a change: the new holding, and MSFT at 0.
+	if err := s.SetPortfolio(Portfolio{Cash: 5, Holdings: []Holding{{"AAPL", 3, 100}}}); err != nil {
+		t.Fatal(err)
+	}
+	if f := r.until(inPositionData); f[4] != "AAPL" || f[14] != "3" {
+		t.Errorf("new holding %q", f)
+	}
+	if f := r.until(inPositionData); f[4] != "MSFT" || f[14] != "0" {
+		t.Errorf("holding gone %q", f)
+	}
 }

@@ -38,6 +38,7 @@ type session struct {
 	violations  int
 	closeQueued bool              // a close is queued; later requests are ignored
 	acctSub     string            // reqAccountUpdates account, "" when not subscribed
+	posSub      bool              // reqPositions subscribed (until cancelPositions)
 	acctAt      time.Time         // wall time of the last account update round
 	pnl         map[int64]*pnlSub // reqPnL / reqPnLSingle by request id
 	hist        map[int64]*histSub
