@@ -67,14 +67,25 @@ func (m *Market) Bars(symbol string, from, to time.Time, size BarSize, what What
 			acc = barAcc{}
 		}
 		key = k
-		acc.add(p, p.t)
+		label := p.t
+		if size.Unit == Fixed {
+			// Bars are stamped at their start, or at the session's open
+			// for one that starts before it (09:30 for an hourly bar).
+			open := kc.lo + extOpenMin*60
+			if rth {
+				open = kc.lo + rthOpenMin*60
+			}
+			label = max(k, open)
+		}
+		acc.add(p, label)
 	}
+	last := m.Time().Unix()
 	for _, b := range m.minutes(e, from, to) {
 		if rth && !b.reg {
 			continue
 		}
 		if size.Unit == Fixed && size.Len < time.Minute {
-			for _, s := range m.seconds(e, b) {
+			for _, s := range m.seconds(e, b, last) {
 				if s.t >= from.Unix() && s.t < to.Unix() {
 					add(s)
 				}
@@ -120,13 +131,18 @@ func (c *keyCache) key(t int64, size BarSize) int64 {
 	return c.lo + (t-c.lo)/secs*secs
 }
 
-// seconds splits a minute into its 60 seconds along a Brownian bridge from
+// seconds splits a minute into its seconds along a Brownian bridge from
 // its open to its close, seeded by the time, so that second bars agree with
-// minute bars at every minute boundary.
-func (m *Market) seconds(e *entry, b minute) []minute {
-	const n = 60
-	sv := e.minuteVol(b.reg) / math.Sqrt(n)
-	var w [n + 1]float64
+// minute bars at every minute boundary. The minute in progress (at or
+// after last, the market's last Step) is cut at last: its last second
+// carries the current price.
+func (m *Market) seconds(e *entry, b minute, last int64) []minute {
+	n := 60
+	if last >= b.t && last < b.t+60 {
+		n = int(last-b.t) + 1
+	}
+	sv := e.minuteVol(b.reg) / math.Sqrt(60)
+	var w [61]float64
 	for k := 1; k <= n; k++ {
 		w[k] = w[k-1] + gauss(m.seed, e.idx, b.t+int64(k), 4)
 	}
@@ -134,14 +150,14 @@ func (m *Market) seconds(e *entry, b minute) []minute {
 	out := make([]minute, n)
 	prev := b.o
 	for k := 1; k <= n; k++ {
-		f := float64(k) / n
+		f := float64(k) / float64(n)
 		x := math.Exp(lo + sv*w[k] - f*(sv*w[n]-(lc-lo)))
 		if k == n {
 			x = b.c
 		}
 		t := b.t + int64(k-1)
 		out[k-1] = minute{t: t, reg: b.reg, o: prev, c: x, h: max(prev, x), l: min(prev, x), half: b.half,
-			vol: roundLot(b.vol / n * 2 * unit(mix(m.seed^uint64(t)^uint64(e.idx)<<48^5)))}
+			vol: roundLot(b.vol / float64(n) * 2 * unit(mix(m.seed^uint64(t)^uint64(e.idx)<<48^5)))}
 		prev = x
 	}
 	return out

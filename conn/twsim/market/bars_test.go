@@ -73,6 +73,12 @@ func TestBarsMeetTheStream(t *testing.T) {
 	if len(secs) < 300 {
 		t.Errorf("%d five-second bars in half an hour", len(secs))
 	}
+	// The second bar in progress ends at the streamed last price, and bars
+	// are stamped at their start.
+	tr, _ := m.Bars("AAPL", now.Add(-time.Minute), now.Add(time.Second), BarSize{Unit: Fixed, Len: 5 * time.Second}, Trades, true)
+	if b := tr[len(tr)-1]; b.Close != q.Last || b.Time.Unix()%5 != 0 {
+		t.Errorf("last five-second bar %+v, stream last %v", b, q.Last)
+	}
 	ext, _ := m.Bars("AAPL", from, now, BarSize{Unit: Fixed, Len: time.Hour}, Trades, false)
 	early := false
 	for _, b := range ext {
