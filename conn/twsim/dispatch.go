@@ -25,8 +25,7 @@ const (
 var requestNames = map[int]string{
 	10: "reqMktDepth", 11: "cancelMktDepth", 12: "reqNewsBulletins", 13: "cancelNewsBulletins",
 	18: "requestFA", 19: "replaceFA", 21: "exerciseOptions", 22: "reqScannerSubscription",
-	23: "cancelScannerSubscription", 24: "reqScannerParameters", 50: "reqRealTimeBars",
-	51: "cancelRealTimeBars", 52: "reqFundamentalData", 53: "cancelFundamentalData",
+	23: "cancelScannerSubscription", 24: "reqScannerParameters", 52: "reqFundamentalData", 53: "cancelFundamentalData",
 	54: "calculateImpliedVolatility", 55: "calculateOptionPrice", 56: "cancelCalculateImpliedVolatility",
 	57: "cancelCalculateOptionPrice", 80: "reqFamilyCodes", 82: "reqMktDepthExchanges",
 	83: "reqSmartComponents", 84: "reqNewsArticle", 85: "reqNewsProviders", 86: "reqHistoricalNews",
@@ -37,7 +36,7 @@ var requestNames = map[int]string{
 // reqIDAt is where a request's id sits (index into the fields after the
 // message id) for requests that carry one; missing → -1 is used.
 var reqIDAt = map[int]int{
-	10: 1, 11: 1, 22: 1, 23: 1, 50: 1, 51: 1, 52: 1, 53: 1, 54: 1, 55: 1,
+	10: 1, 11: 1, 22: 1, 23: 1, 52: 1, 53: 1, 54: 1, 55: 1,
 	84: 0, 86: 0, 88: 0, 96: 0, 97: 0, 98: 0, 100: 0, 102: 0, 104: 0,
 }
 

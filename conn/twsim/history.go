@@ -59,6 +59,11 @@ func (ss *session) dispatchHistoryLocked(id int, f *fields) bool {
 		ss.reqHeadTimestampLocked(f)
 	case outCancelHeadTimestamp:
 		// answered at once: nothing to cancel
+	case outReqRealTimeBars:
+		ss.reqRealTimeBarsLocked(f)
+	case outCancelRealTimeBars:
+		f.int() // version
+		delete(ss.rtb, f.int())
 	default:
 		return false
 	}

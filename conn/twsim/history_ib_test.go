@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/scmhub/ibapi"
 )
 
 // TestHistoricalDataClient: the real client gets bars at every negotiated
@@ -70,4 +72,24 @@ func TestHistoricalKeepUpToDate(t *testing.T) {
 	if e.text != hmdsErr+"API historical data query cancelled: 7" {
 		t.Errorf("cancel notice %q", e.text)
 	}
+}
+
+func (w wrap) RealtimeBar(req int64, at int64, o, h, l, c float64, vol, wap ibapi.Decimal, count int64) {
+	w.r.add(ev{kind: "rtbar", req: req, n: at, vals: []float64{o, h, l, c, vol.Float()}})
+}
+
+// TestRealTimeBarsClient: the real client decodes real-time bars whose
+// prices stay within the streamed day's range.
+func TestRealTimeBarsClient(t *testing.T) {
+	s := startSim(t, Config{Now: movingClock()})
+	c := dial(t, s, 1)
+	c.c.ReqRealTimeBars(4, stk("MSFT"), 5, "TRADES", false, nil)
+	bars := c.r.waitN(t, "three real-time bars", 3, isKindReq("rtbar", 4))
+	q, _ := s.Market().Quote("MSFT")
+	for _, b := range bars {
+		if b.vals[1] < b.vals[2] || b.vals[2] < q.Low-1 || b.vals[1] > q.High+1 {
+			t.Errorf("bar %v outside the day's range %v..%v", b.vals, q.Low, q.High)
+		}
+	}
+	c.c.CancelRealTimeBars(4)
 }

@@ -42,6 +42,7 @@ type session struct {
 	acctAt      time.Time         // wall time of the last account update round
 	pnl         map[int64]*pnlSub // reqPnL / reqPnLSingle by request id
 	hist        map[int64]*histSub
+	rtb         map[int64]*rtbSub // reqRealTimeBars by request id
 
 	qmu  sync.Mutex
 	q    []outItem
@@ -72,6 +73,7 @@ func newSession(s *Server, id uint64, c net.Conn) *session {
 		subs:     map[int64]*sub{},
 		pnl:      map[int64]*pnlSub{},
 		hist:     map[int64]*histSub{},
+		rtb:      map[int64]*rtbSub{},
 		qsig:     make(chan struct{}, 1),
 	}
 }

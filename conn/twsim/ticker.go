@@ -63,4 +63,5 @@ func (ss *session) streamAccountLocked(wall time.Time) {
 			ss.histUpdateLocked(id)
 		}
 	}
+	ss.realTimeBarsLocked()
 }
