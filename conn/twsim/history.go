@@ -33,7 +33,7 @@ const hmdsErr = "Historical Market Data Service error message:"
 
 // histSub is one keepUpToDate historical data request.
 type histSub struct {
-	symbol string
+	in     instrument
 	size   market.BarSize
 	what   market.What
 	rth    bool
@@ -138,7 +138,7 @@ func (ss *session) reqHistoricalDataLocked(f *fields) {
 func (ss *session) histAnswerLocked(reqID int64, c contractSpec, from, end time.Time, size market.BarSize,
 	what market.What, rth bool, format int64, keep bool) {
 	s := ss.s
-	st, ok := ss.histStockLocked(reqID, c)
+	in, ok := ss.histInstrumentLocked(reqID, c)
 	if !ok {
 		return
 	}
@@ -146,11 +146,15 @@ func (ss *session) histAnswerLocked(reqID int64, c contractSpec, from, end time.
 		ss.sendErrorLocked(reqID, 162, hmdsErr+"Time length exceed max.")
 		return
 	}
-	bars, _ := s.mkt.Bars(st.Symbol, from, end, size, what, rth)
+	bars := s.barsFor(in, from, end, size, what, rth)
 	if len(bars) == 0 {
 		// A span with no trading in it (a weekend, the night): TWS answers
 		// with this error instead of an empty list.
-		ss.sendErrorLocked(reqID, 162, hmdsErr+"HMDS query returned no data: "+st.Symbol+"@SMART "+whatName[what])
+		name := in.stock.Symbol
+		if in.opt != nil {
+			name = in.opt.LocalSymbol
+		}
+		ss.sendErrorLocked(reqID, 162, hmdsErr+"HMDS query returned no data: "+name+"@SMART "+whatName[what])
 		return
 	}
 	ss.enqueueLocked(ss.histDataFields(reqID, bars, size, format, spanDate(from), spanDate(end)))
@@ -158,16 +162,17 @@ func (ss *session) histAnswerLocked(reqID int64, c contractSpec, from, end time.
 		ss.enqueueLocked(wire.Encode(inHistoricalDataEnd, reqID, spanDate(from), spanDate(end)))
 	}
 	if keep {
-		ss.hist[reqID] = &histSub{symbol: st.Symbol, size: size, what: what, rth: rth, format: format, at: time.Now()}
+		ss.hist[reqID] = &histSub{in: in, size: size, what: what, rth: rth, format: format, at: time.Now()}
 		if len(bars) > 0 {
 			ss.hist[reqID].last = barKeyText(bars[len(bars)-1])
 		}
 	}
 }
 
-// histStockLocked resolves a historical data or head timestamp contract:
-// stocks with a live data subscription only, while the HMDS farm is up.
-func (ss *session) histStockLocked(reqID int64, c contractSpec) (market.Stock, bool) {
+// histInstrumentLocked resolves a historical data, head timestamp or
+// real-time bars contract: a stock with a live data subscription, or an
+// option on one, while the HMDS farm is up.
+func (ss *session) histInstrumentLocked(reqID int64, c contractSpec) (instrument, bool) {
 	s := ss.s
 	found := s.resolve(c, s.now())
 	switch {
@@ -177,14 +182,26 @@ func (ss *session) histStockLocked(reqID int64, c contractSpec) (market.Stock, b
 		ss.sendErrorLocked(reqID, 200, "The contract description specified for "+c.symbol+" is ambiguous.")
 	case !s.histFarmOKLocked():
 		ss.sendErrorLocked(reqID, 162, hmdsErr+"HMDS data farm connection is broken:"+FarmHMDS)
-	case found[0].opt != nil:
-		ss.sendErrorLocked(reqID, 162, hmdsErr+"HMDS query returned no data: "+found[0].opt.LocalSymbol+"@SMART Trades")
 	case !found[0].stock.Live:
-		ss.sendErrorLocked(reqID, 162, hmdsErr+"No market data permissions for "+found[0].stock.PrimaryExch+" STK")
+		kind := "STK"
+		if found[0].opt != nil {
+			kind = "OPT"
+		}
+		ss.sendErrorLocked(reqID, 162, hmdsErr+"No market data permissions for "+found[0].stock.PrimaryExch+" "+kind)
 	default:
-		return found[0].stock, true
+		return found[0], true
 	}
-	return market.Stock{}, false
+	return instrument{}, false
+}
+
+// barsFor returns a stock's or an option's bars (options: regular hours).
+func (s *Server) barsFor(in instrument, from, to time.Time, size market.BarSize, what market.What, rth bool) []market.Bar {
+	if in.opt != nil {
+		b, _ := s.mkt.OptionBars(*in.opt, from, to, size, what)
+		return b
+	}
+	b, _ := s.mkt.Bars(in.stock.Symbol, from, to, size, what, rth)
+	return b
 }
 
 // histPacingOKLocked applies TWS's historical data pacing; a violation is
@@ -260,7 +277,7 @@ func (ss *session) histUpdateLocked(reqID int64) {
 	if h.size.Unit != market.Fixed {
 		from = now.AddDate(0, 0, -1)
 	}
-	bars, _ := ss.s.mkt.Bars(h.symbol, from, now.Add(time.Second), h.size, h.what, h.rth)
+	bars := ss.s.barsFor(h.in, from, now.Add(time.Second), h.size, h.what, h.rth)
 	if len(bars) == 0 {
 		return
 	}
@@ -290,7 +307,7 @@ func (ss *session) reqHeadTimestampLocked(f *fields) {
 		ss.validationErrorLocked(reqID, tagFor(outReqHeadTimestamp), "Historical data type "+clipN(what)+" is not supported by the simulator")
 		return
 	}
-	if _, ok := ss.histStockLocked(reqID, c); !ok {
+	if _, ok := ss.histInstrumentLocked(reqID, c); !ok {
 		return
 	}
 	head := ss.s.histHead()

@@ -93,3 +93,28 @@ func TestRealTimeBarsClient(t *testing.T) {
 	}
 	c.c.CancelRealTimeBars(4)
 }
+
+// TestOptionHistoricalData: option bars are the stock's path repriced:
+// regular hours only, and the bar in progress near the streamed quote.
+func TestOptionHistoricalData(t *testing.T) {
+	s := startSim(t, Config{})
+	c := dial(t, s, 1)
+	u := s.Universe()
+	exp := u.Expirations("AAPL", fixedNow)[2]
+	ks := u.Strikes("AAPL", exp, fixedNow)
+	o, _ := u.Option("AAPL", exp, 'C', ks[len(ks)/2], fixedNow)
+	k := opt("AAPL", exp, "C", o.Strike)
+	c.c.ReqHistoricalData(1, k, "", "2 D", "30 mins", "TRADES", false, 1, false, nil)
+	c.r.wait(t, "option bars", isKindReq("histend", 1))
+	bars := c.r.all(isKindReq("hist", 1))
+	if len(bars) != 13+4 { // Tuesday 09:30..15:30, Wednesday 09:30..11:00
+		t.Errorf("%d half-hour option bars", len(bars))
+	}
+	oq, _ := s.Market().OptionQuote(o, fixedNow)
+	if last := bars[len(bars)-1].bar; last.Close < oq.Bid-0.5 || last.Close > oq.Ask+0.5 || last.Volume.Float() < 0 {
+		t.Errorf("last option bar %+v vs quote %v/%v", last, oq.Bid, oq.Ask)
+	}
+	if errs := c.r.all(isKind("err")); len(errs) > 0 && errs[len(errs)-1].req > 0 {
+		t.Errorf("errors: %s", errTexts(errs))
+	}
+}

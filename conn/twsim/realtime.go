@@ -22,10 +22,10 @@ const realTimeBarLen = 5 * time.Second
 
 // rtbSub is one reqRealTimeBars subscription.
 type rtbSub struct {
-	symbol string
-	what   market.What
-	rth    bool
-	sent   int64 // start of the last bar sent (Unix seconds)
+	in   instrument
+	what market.What
+	rth  bool
+	sent int64 // start of the last bar sent (Unix seconds)
 }
 
 // reqRealTimeBarsLocked answers REQ_REAL_TIME_BARS (50): a 5-second bar
@@ -55,12 +55,12 @@ func (ss *session) reqRealTimeBarsLocked(f *fields) {
 		ss.sendErrorLocked(reqID, 322, "Error processing request.-'bR' : cause - Duplicate ticker id")
 		return
 	}
-	st, ok := ss.histStockLocked(reqID, c)
+	in, ok := ss.histInstrumentLocked(reqID, c)
 	if !ok {
 		return
 	}
 	cur := ss.s.now().Unix() / 5 * 5
-	ss.rtb[reqID] = &rtbSub{symbol: st.Symbol, what: what, rth: rth, sent: cur - 5}
+	ss.rtb[reqID] = &rtbSub{in: in, what: what, rth: rth, sent: cur - 5}
 }
 
 // realTimeBarsLocked sends every subscription's bars that completed since
@@ -80,7 +80,7 @@ func (ss *session) realTimeBarsLocked() {
 			continue
 		}
 		from := time.Unix(max(r.sent+5, done-60), 0) // a client that fell behind gets the last minute
-		bars, _ := ss.s.mkt.Bars(r.symbol, from, time.Unix(done+5, 0), size, r.what, r.rth)
+		bars := ss.s.barsFor(r.in, from, time.Unix(done+5, 0), size, r.what, r.rth)
 		for _, b := range bars {
 			ss.enqueueLocked(wire.Encode(inRealTimeBars, 3, id, b.Time.Unix(), b.Open, b.High, b.Low, b.Close,
 				b.Volume, b.WAP, b.Count))
