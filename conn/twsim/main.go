@@ -31,6 +31,7 @@ type simFlags struct {
 	snapshotWait    time.Duration
 	debug           bool
 	portfolio       string
+	start           string
 }
 
 func parseSimFlags(args []string, stderr io.Writer) (simFlags, error) {
@@ -50,6 +51,8 @@ func parseSimFlags(args []string, stderr io.Writer) (simFlags, error) {
 	fs.DurationVar(&f.tick, "tick", DefaultTickInterval, "streaming update period")
 	fs.DurationVar(&f.snapshotWait, "snapshot-wait", 0, "delay before TICK_SNAPSHOT_END (real TWS: about 11s)")
 	fs.BoolVar(&f.debug, "debug", false, "log every session at debug level")
+	fs.StringVar(&f.start, "start", "",
+		"run the simulated clock from this New York `time` (\"2026-03-11 10:00\"), e.g. to test trading hours at night; default: the real clock")
 	fs.StringVar(&f.portfolio, "portfolio", "default",
 		"simulated paper account: `spec` like cash=250000,AAPL=100@185.5,SPY=-20; none = cash only; default = $1M and a few positions")
 	fs.Usage = func() {
@@ -126,6 +129,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		cfg.Portfolio = &p
+	}
+	if f.start != "" {
+		t0, err := time.ParseInLocation("2006-01-02 15:04", f.start, market.NewYork())
+		if err != nil {
+			fmt.Fprintf(stderr, "ibwatch sim: --start %q: want New York time as \"2006-01-02 15:04\"\n", f.start)
+			return 2
+		}
+		began := time.Now()
+		cfg.Now = func() time.Time { return t0.Add(time.Since(began)) }
 	}
 	s := New(cfg)
 	if err := s.Start(); err != nil {

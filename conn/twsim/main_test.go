@@ -75,6 +75,7 @@ func TestMainRefusesBadArgs(t *testing.T) {
 		{[]string{"--nosuchflag"}, "flag provided but not defined"},
 		{[]string{"extra"}, "unexpected argument"},
 		{[]string{"--listen", "127.0.0.1:0", "--control", "", "--portfolio", "ZZZZ=10"}, "ZZZZ"},
+		{[]string{"--listen", "127.0.0.1:0", "--control", "", "--start", "tomorrow"}, "New York time"},
 	} {
 		var out, errOut syncBuf
 		if code := Main(context.Background(), tc.args, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), tc.want) {
