@@ -168,5 +168,14 @@ func (in instrument) farm() string {
 	return FarmUSMarket
 }
 
+// trading reports whether the instrument trades at t: stocks 04:00 to
+// 20:00 New York on trading days, options in the regular session.
+func (in instrument) trading(t time.Time) bool {
+	if in.opt != nil {
+		return market.IsRegular(t)
+	}
+	return market.IsTrading(t)
+}
+
 // minTick is the price increment the simulator reports.
 func (in instrument) minTick() float64 { return 0.01 }

@@ -138,9 +138,9 @@ func TestMatchingSymbols(t *testing.T) {
 func TestUnsupportedRequest(t *testing.T) {
 	s := startSim(t, Config{})
 	c := dial(t, s, 1)
-	c.c.ReqHistoricalData(9, stk("AAPL"), "", "1 D", "1 hour", "TRADES", true, 1, false, nil)
+	c.c.ReqMktDepth(9, stk("AAPL"), 5, false, nil)
 	e := c.r.wait(t, "321", isErr(9, 321))
-	if e.text != "Error validating request.-'bu' : cause - reqHistoricalData is not supported by the simulator" {
+	if e.text != "Error validating request.-'bk' : cause - reqMktDepth is not supported by the simulator" {
 		t.Errorf("text %q", e.text)
 	}
 	c.c.ReqScannerParameters()

@@ -34,6 +34,8 @@ POST /fault/inject?req=-1&code=2119&msg=...  send any ERR_MSG (msg may also be t
 POST /fault/raw-frame[?hex=...]              body (or hex) sent length-prefixed to every session
 POST /fault/raw-bytes[?hex=...]              body (or hex) sent exactly as given
 POST /fault/raw-preset?name=huge-length      a named malformed frame (GET /presets lists them)
+GET  /account                                the simulated paper account (cash, holdings)
+POST /account?portfolio=cash=5e5,AAPL=100@180  replace it (syntax of --portfolio; none = cash only)
 POST /fault/clear                            stall/refuse/handshake-stall/accept-close/latency off, IB link and farms up
 
 An unknown, repeated or out-of-range parameter gets 400 with the reason.
@@ -69,6 +71,7 @@ func (s *Server) Handler() http.Handler {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(Presets())
 	})
+	s.accountRoutes(mux)
 	// Names are clipped: no real one is long, and an unknown one is quoted
 	// back in the 400.
 	s.action(mux, "raw-preset", []string{"name"}, func(r *http.Request) error {

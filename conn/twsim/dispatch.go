@@ -23,29 +23,21 @@ const (
 
 // requestNames names the requests the simulator answers with "not supported".
 var requestNames = map[int]string{
-	5: "reqOpenOrders", 6: "reqAccountUpdates", 7: "reqExecutions", 10: "reqMktDepth",
-	11: "cancelMktDepth", 12: "reqNewsBulletins", 13: "cancelNewsBulletins", 15: "reqAutoOpenOrders",
-	16: "reqAllOpenOrders", 18: "requestFA", 19: "replaceFA", 20: "reqHistoricalData",
-	21: "exerciseOptions", 22: "reqScannerSubscription", 23: "cancelScannerSubscription",
-	24: "reqScannerParameters", 25: "cancelHistoricalData", 50: "reqRealTimeBars",
-	51: "cancelRealTimeBars", 52: "reqFundamentalData", 53: "cancelFundamentalData",
+	10: "reqMktDepth", 11: "cancelMktDepth", 12: "reqNewsBulletins", 13: "cancelNewsBulletins",
+	18: "requestFA", 19: "replaceFA", 21: "exerciseOptions", 22: "reqScannerSubscription",
+	23: "cancelScannerSubscription", 24: "reqScannerParameters", 52: "reqFundamentalData", 53: "cancelFundamentalData",
 	54: "calculateImpliedVolatility", 55: "calculateOptionPrice", 56: "cancelCalculateImpliedVolatility",
-	57: "cancelCalculateOptionPrice", 61: "reqPositions", 62: "reqAccountSummary",
-	63: "cancelAccountSummary", 64: "cancelPositions", 74: "reqPositionsMulti",
-	76: "reqAccountUpdatesMulti", 80: "reqFamilyCodes", 82: "reqMktDepthExchanges",
+	57: "cancelCalculateOptionPrice", 80: "reqFamilyCodes", 82: "reqMktDepthExchanges",
 	83: "reqSmartComponents", 84: "reqNewsArticle", 85: "reqNewsProviders", 86: "reqHistoricalNews",
-	87: "reqHeadTimestamp", 88: "reqHistogramData", 91: "reqMarketRule", 92: "reqPnL",
-	93: "cancelPnL", 94: "reqPnLSingle", 95: "cancelPnLSingle", 96: "reqHistoricalTicks",
-	97: "reqTickByTickData", 98: "cancelTickByTickData", 99: "reqCompletedOrders",
-	100: "reqWshMetaData", 102: "reqWshEventData", 104: "reqUserInfo",
+	88: "reqHistogramData", 91: "reqMarketRule", 96: "reqHistoricalTicks", 97: "reqTickByTickData",
+	98: "cancelTickByTickData", 100: "reqWshMetaData", 102: "reqWshEventData", 104: "reqUserInfo",
 }
 
 // reqIDAt is where a request's id sits (index into the fields after the
 // message id) for requests that carry one; missing → -1 is used.
 var reqIDAt = map[int]int{
-	6: -1, 10: 1, 11: 1, 20: 0, 22: 1, 23: 1, 25: 1, 50: 1, 51: 1, 52: 1, 53: 1,
-	54: 1, 55: 1, 62: 1, 63: 1, 74: 1, 76: 1, 84: 0, 86: 0, 87: 0, 88: 0, 92: 0,
-	93: 0, 94: 0, 95: 0, 96: 0, 97: 0, 98: 0, 100: 0, 102: 0, 104: 0,
+	10: 1, 11: 1, 22: 1, 23: 1, 52: 1, 53: 1, 54: 1, 55: 1,
+	84: 0, 86: 0, 88: 0, 96: 0, 97: 0, 98: 0, 100: 0, 102: 0, 104: 0,
 }
 
 // handle serves one client frame. It returns false when the reader must
@@ -123,7 +115,9 @@ func (ss *session) dispatchLocked(id int, f *fields) {
 	case outPlaceOrder, outCancelOrder, outReqGlobalCancel, outExerciseOptions:
 		ss.orderRejectedLocked(id, f)
 	default:
-		ss.unsupportedLocked(id, f)
+		if !ss.dispatchAccountLocked(id, f) {
+			ss.unsupportedLocked(id, f)
+		}
 	}
 }
 

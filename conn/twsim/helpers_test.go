@@ -26,6 +26,12 @@ func TestMain(m *testing.M) {
 // fixedNow is the clock most tests inject: a Wednesday in New York.
 var fixedNow = time.Date(2026, time.March, 11, 15, 4, 5, 0, time.UTC)
 
+// movingClock runs from fixedNow at 100 times real speed.
+func movingClock() func() time.Time {
+	t0 := time.Now()
+	return func() time.Time { return fixedNow.Add(time.Since(t0) * 100) }
+}
+
 // startSim starts a simulator with test-friendly defaults and closes it at
 // the end of the test.
 func startSim(t *testing.T, cfg Config) *Server {

@@ -36,6 +36,8 @@ type ev struct {
 	n     int64
 	cd    *ibapi.ContractDetails
 	descs []ibapi.ContractDescription
+	ct    *ibapi.Contract // position, portfolio
+	bar   ibapi.Bar       // hist, histupd
 }
 
 func (e ev) String() string {

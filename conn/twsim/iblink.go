@@ -67,6 +67,9 @@ func (s *Server) linkRestoredLocked(dataKept bool) {
 		if !dataKept {
 			clear(ss.subs)
 		}
+		for _, sb := range ss.subs {
+			clear(sb.last) // kept lines restart with the current values, even if nothing trades
+		}
 		ss.sendErrorLocked(-1, code, text)
 		for _, f := range farmNames {
 			c, t := farmNotice(f, FarmOK)
@@ -114,6 +117,15 @@ func (s *Server) SetFarmState(farm string, st FarmState) error {
 }
 
 func (s *Server) setFarmLocked(farm string, st FarmState) {
+	if s.st.farms[farm] == FarmBroken && st != FarmBroken {
+		for _, ss := range s.st.sessions {
+			for _, sb := range ss.subs {
+				if sb.in.farm() == farm {
+					clear(sb.last) // the farm is back: its lines restart with the current values
+				}
+			}
+		}
+	}
 	s.st.farms[farm] = st
 	code, text := farmNotice(farm, st)
 	for _, ss := range s.st.sessions {

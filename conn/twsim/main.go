@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/twsim/market"
 )
 
 // simFlags are the `ibwatch sim` options.
@@ -30,6 +32,8 @@ type simFlags struct {
 	debug           bool
 	ibc             string // IBC command server address ("" = none)
 	ibcDataLost     bool
+	portfolio       string
+	start           string
 }
 
 func parseSimFlags(args []string, stderr io.Writer) (simFlags, error) {
@@ -51,6 +55,10 @@ func parseSimFlags(args []string, stderr io.Writer) (simFlags, error) {
 	fs.BoolVar(&f.debug, "debug", false, "log every session at debug level")
 	fs.StringVar(&f.ibc, "ibc", "", "also simulate IBC's command server on `address` (e.g. 127.0.0.1:7462; loopback only unless --allow-remote)")
 	fs.BoolVar(&f.ibcDataLost, "ibc-data-lost", false, "IBC's RECONNECTACCOUNT ends an IB link loss with 1101 (data lost) instead of 1102")
+	fs.StringVar(&f.start, "start", "",
+		"run the simulated clock from this New York `time` (\"2026-03-11 10:00\"), e.g. to test trading hours at night; default: the real clock")
+	fs.StringVar(&f.portfolio, "portfolio", "default",
+		"simulated paper account: `spec` like cash=250000,AAPL=100@185.5,SPY=-20; none = cash only; default = $1M and a few positions")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ibwatch sim [flags]\n\nA TWS API simulator with fault controls, for testing ibwatch and other TWS clients.\n\nFlags:")
 		fs.PrintDefaults()
@@ -179,10 +187,28 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: stderr}, &slog.HandlerOptions{Level: level}))
-	s := New(Config{
+	cfg := Config{
 		Listen: f.listen, ServerVersion: f.version, Seed: f.seed, Accounts: splitList(f.accounts),
 		MaxLines: f.maxLines, TickInterval: f.tick, SnapshotWait: f.snapshotWait, Logger: logger,
-	})
+	}
+	if f.portfolio != "default" {
+		p, err := ParsePortfolio(f.portfolio, market.Default())
+		if err != nil {
+			fmt.Fprintln(stderr, "ibwatch sim: --portfolio:", err)
+			return 2
+		}
+		cfg.Portfolio = &p
+	}
+	if f.start != "" {
+		t0, err := time.ParseInLocation("2006-01-02 15:04", f.start, market.NewYork())
+		if err != nil {
+			fmt.Fprintf(stderr, "ibwatch sim: --start %q: want New York time as \"2006-01-02 15:04\"\n", f.start)
+			return 2
+		}
+		began := time.Now()
+		cfg.Now = func() time.Time { return t0.Add(time.Since(began)) }
+	}
+	s := New(cfg)
 	if err := s.Start(); err != nil {
 		fmt.Fprintln(stderr, "ibwatch sim:", err)
 		return 1

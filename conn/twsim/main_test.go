@@ -92,6 +92,8 @@ func TestMainRefusesBadArgs(t *testing.T) {
 		{[]string{"--accounts", ""}, "--accounts: want 1..100 comma-separated account ids, got 0"},
 		{[]string{"--accounts", " , "}, "got 0"},
 		{[]string{"--accounts", "DU1,DU 2"}, `--accounts: "DU 2" is not an IB account id (letters and digits, at most 20, e.g. DU1234567)`},
+		{[]string{"--listen", "127.0.0.1:0", "--control", "", "--portfolio", "ZZZZ=10"}, "ZZZZ"},
+		{[]string{"--listen", "127.0.0.1:0", "--control", "", "--start", "tomorrow"}, "New York time"},
 	} {
 		var out, errOut syncBuf
 		// Free ports first (a later flag wins): a wrongly accepted case

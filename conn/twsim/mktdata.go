@@ -90,6 +90,10 @@ func (ss *session) reqMktDataLocked(f *fields) {
 	in := found[0]
 	sb := &sub{reqID: reqID, in: in, snapshot: snapshot, generic: ticks, last: map[int]string{}}
 	live := in.stock.Live
+	// Types 2 and 4 freeze only while the instrument does not trade: in
+	// trading hours TWS streams as for types 1 and 3 and says so in
+	// MARKET_DATA_TYPE.
+	frozen := (ss.mdType == mdFrozen || ss.mdType == mdDelayedFrozen) && !in.trading(s.now())
 	switch ss.mdType {
 	case mdLive, mdFrozen:
 		if !live {
@@ -98,18 +102,22 @@ func (ss *session) reqMktDataLocked(f *fields) {
 				in.stock.Symbol+" "+in.stock.PrimaryExch+"/TOP/ALL")
 			return
 		}
-		sb.mdType, sb.frozen = ss.mdType, ss.mdType == mdFrozen
 	case mdDelayed, mdDelayedFrozen:
-		frozen := ss.mdType == mdDelayedFrozen
-		if live {
-			sb.mdType, sb.frozen = mdLive, frozen
-			if frozen {
-				sb.mdType = mdFrozen
-			}
-		} else {
+		if !live {
 			ss.sendErrorLocked(reqID, 10167, "Requested market data is not subscribed. Displaying delayed market data.")
-			sb.mdType, sb.frozen, sb.delayed = ss.mdType, frozen, true
+			sb.delayed = true
 		}
+	}
+	sb.frozen = frozen
+	switch {
+	case sb.delayed && frozen:
+		sb.mdType = mdDelayedFrozen
+	case sb.delayed:
+		sb.mdType = mdDelayed
+	case frozen:
+		sb.mdType = mdFrozen
+	default:
+		sb.mdType = mdLive
 	}
 	if snapshot {
 		sb.snapEnd = time.Now().Add(s.cfg.SnapshotWait)

@@ -11,11 +11,6 @@ import (
 
 // movingClock runs simulated time 100× faster than the wall clock, so the
 // random walk moves between 20 ms ticks.
-func movingClock() func() time.Time {
-	t0 := time.Now()
-	return func() time.Time { return fixedNow.Add(time.Since(t0) * 100) }
-}
-
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 // TestStockSnapshotValues: with a frozen clock the snapshot carries exactly
@@ -148,6 +143,10 @@ func TestDelayedData(t *testing.T) {
 			t.Errorf("tick %d = %v, want %v", tc.tick, e.f, tc.want)
 		}
 	}
+	// The delayed last timestamp is the trade's time, 15 minutes back.
+	if e := c.r.wait(t, "delayed last timestamp", isTick("string", 2, 88)); e.text != itoa(q.LastTime.Add(-15*time.Minute).Unix()) {
+		t.Errorf("tick 88 = %s, want the trade time %v less 15 minutes", e.text, q.LastTime)
+	}
 	if n := len(c.r.all(isTick("price", 2, 1))); n != 0 {
 		t.Error("live bid sent for delayed data")
 	}
@@ -167,25 +166,47 @@ func TestDelayedData(t *testing.T) {
 	c.r.wait(t, "live bid", isTick("price", 4, 1))
 }
 
+// TestFrozenData: types 2 and 4 stream like 1 and 3 while the market
+// trades; while it is closed they send the last values once, marked frozen.
 func TestFrozenData(t *testing.T) {
 	s := startSim(t, Config{Now: movingClock()})
 	c := dial(t, s, 1)
 	c.c.ReqMarketDataType(2)
 	c.c.ReqMktData(1, stk("AAPL"), "", false, false, nil)
-	if e := c.r.wait(t, "mdtype", isKindReq("mdtype", 1)); e.n != 2 {
-		t.Errorf("type %d, want 2", e.n)
+	if e := c.r.wait(t, "mdtype", isKindReq("mdtype", 1)); e.n != 1 {
+		t.Errorf("type 2 in trading hours: type %d, want 1", e.n)
 	}
-	c.r.wait(t, "frozen bid", isTick("price", 1, 1))
-	quietN(t, c, "a second frozen bid", 300*time.Millisecond, 1, isTick("price", 1, 1))
+	c.r.waitN(t, "streaming bids", 2, isTick("price", 1, 1))
 
-	c.c.ReqMarketDataType(4)
-	c.c.ReqMktData(2, stk("ROKU"), "", false, false, nil)
-	c.r.wait(t, "10167", isErr(2, 10167))
-	if e := c.r.wait(t, "mdtype", isKindReq("mdtype", 2)); e.n != 4 {
+	sat := time.Date(2026, time.March, 14, 15, 0, 0, 0, time.UTC)
+	t0 := time.Now()
+	s2 := startSim(t, Config{Now: func() time.Time { return sat.Add(100 * time.Since(t0)) }})
+	c2 := dial(t, s2, 1)
+	c2.c.ReqMarketDataType(2)
+	c2.c.ReqMktData(1, stk("AAPL"), "", false, false, nil)
+	if e := c2.r.wait(t, "mdtype", isKindReq("mdtype", 1)); e.n != 2 {
+		t.Errorf("type 2 on a Saturday: type %d, want 2", e.n)
+	}
+	c2.r.wait(t, "frozen bid", isTick("price", 1, 1))
+	quietN(t, c2, "a second frozen bid", 300*time.Millisecond, 1, isTick("price", 1, 1))
+
+	c2.c.ReqMarketDataType(4)
+	c2.c.ReqMktData(2, stk("ROKU"), "", false, false, nil)
+	c2.r.wait(t, "10167", isErr(2, 10167))
+	if e := c2.r.wait(t, "mdtype", isKindReq("mdtype", 2)); e.n != 4 {
 		t.Errorf("type %d, want 4", e.n)
 	}
-	c.r.wait(t, "delayed frozen bid", isTick("price", 2, 66))
-	quietN(t, c, "a second delayed-frozen bid", 300*time.Millisecond, 1, isTick("price", 2, 66))
+	c2.r.wait(t, "delayed frozen bid", isTick("price", 2, 66))
+	quietN(t, c2, "a second delayed-frozen bid", 300*time.Millisecond, 1, isTick("price", 2, 66))
+	// Type 1 on a Saturday: the last values, then nothing: nothing trades.
+	c2.c.ReqMarketDataType(1)
+	c2.c.ReqMktData(3, stk("MSFT"), "", false, false, nil)
+	c2.r.wait(t, "closing bid", isTick("price", 3, 1))
+	stamp := c2.r.wait(t, "last trade time", isTick("string", 3, 45))
+	if want := "1773446400"; stamp.text != want { // Friday 13 March, 20:00 New York
+		t.Errorf("last trade time %s, want %s (Friday's close of extended hours)", stamp.text, want)
+	}
+	quietN(t, c2, "a trade on a Saturday", 300*time.Millisecond, 1, isTick("string", 3, 45))
 }
 
 func TestMarketDataErrors(t *testing.T) {

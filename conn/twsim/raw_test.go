@@ -221,8 +221,8 @@ func TestClientGarbage(t *testing.T) {
 	if f := r.untilErr(321); f[1] != "17" || !bytes.Contains([]byte(f[3]), []byte("Read-Only")) {
 		t.Errorf("place order answered with %q", f)
 	}
-	r.send(20, 99, "x") // reqHistoricalData
-	if f := r.untilErr(321); f[1] != "99" || f[3] != "Error validating request.-'bu' : cause - reqHistoricalData is not supported by the simulator" {
+	r.send(10, 5, 99, "x") // reqMktDepth
+	if f := r.untilErr(321); f[1] != "99" || f[3] != "Error validating request.-'bk' : cause - reqMktDepth is not supported by the simulator" {
 		t.Errorf("unsupported request answered with %q", f)
 	}
 	r.send(wire.OutReqMktData, 11) // truncated: every field missing

@@ -52,6 +52,10 @@ type Config struct {
 	// FirstOrderID is the first NEXT_VALID_ID; default 1. Like TWS, it
 	// persists across sessions and restarts.
 	FirstOrderID int64
+	// Portfolio is the simulated paper account (cash and stock positions)
+	// that account, position and PnL requests report; nil → a default
+	// account: $1,000,000 cash and a few positions from the universe.
+	Portfolio *Portfolio
 }
 
 // Defaults for Config.
@@ -139,6 +143,9 @@ type serverState struct {
 	farms           map[string]FarmState
 	sessions        map[uint64]*session
 	orderID         int64
+	portfolio       Portfolio
+	histSeen        map[string]time.Time // historical requests by content, for pacing
+	histTimes       []time.Time          // historical requests in the last 10 minutes
 	faults          []FaultRecord
 	stats           Stats
 }
@@ -159,7 +166,13 @@ func New(cfg Config) *Server {
 		s.st.farms[f] = FarmOK
 	}
 	s.st.sessions = map[uint64]*session{}
+	s.st.histSeen = map[string]time.Time{}
 	s.st.orderID = cfg.FirstOrderID
+	if cfg.Portfolio != nil {
+		s.st.portfolio = *cfg.Portfolio
+	} else {
+		s.st.portfolio = defaultPortfolio(s.uni)
+	}
 	s.st.stats = newStats()
 	return s
 }

@@ -36,7 +36,13 @@ type session struct {
 	subs        map[int64]*sub
 	rate        []time.Time // times of the last MaxMsgRate accepted requests
 	violations  int
-	closeQueued bool // a close is queued; later requests are ignored
+	closeQueued bool              // a close is queued; later requests are ignored
+	acctSub     string            // reqAccountUpdates account, "" when not subscribed
+	posSub      bool              // reqPositions subscribed (until cancelPositions)
+	acctAt      time.Time         // wall time of the last account update round
+	pnl         map[int64]*pnlSub // reqPnL / reqPnLSingle by request id
+	hist        map[int64]*histSub
+	rtb         map[int64]*rtbSub // reqRealTimeBars by request id
 
 	qmu  sync.Mutex
 	q    []outItem
@@ -65,6 +71,9 @@ func newSession(s *Server, id uint64, c net.Conn) *session {
 		clientID: -1,
 		mdType:   1,
 		subs:     map[int64]*sub{},
+		pnl:      map[int64]*pnlSub{},
+		hist:     map[int64]*histSub{},
+		rtb:      map[int64]*rtbSub{},
 		qsig:     make(chan struct{}, 1),
 	}
 }

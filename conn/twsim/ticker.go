@@ -32,12 +32,13 @@ func (s *Server) tickLoop() {
 func (s *Server) streamLocked(wall time.Time) {
 	for _, id := range slices.Sorted(maps.Keys(s.st.sessions)) {
 		ss := s.st.sessions[id]
-		if !ss.ready || ss.closeQueued || len(ss.subs) == 0 {
+		if !ss.ready || ss.closeQueued {
 			continue
 		}
 		if ss.queued() > maxQueued {
 			continue // the client is not reading; skip this round
 		}
+		ss.streamAccountLocked(wall)
 		for _, rid := range slices.Sorted(maps.Keys(ss.subs)) {
 			sb := ss.subs[rid]
 			if s.canFlowLocked(sb) && (!sb.frozen || !sb.started) && (!sb.snapshot || !sb.started) {
@@ -46,4 +47,21 @@ func (s *Server) streamLocked(wall time.Time) {
 			ss.maybeEndSnapshotLocked(sb, wall)
 		}
 	}
+}
+
+// streamAccountLocked sends what account, PnL and keepUpToDate history
+// subscribers are due.
+func (ss *session) streamAccountLocked(wall time.Time) {
+	if ss.acctSub != "" && wall.Sub(ss.acctAt) >= accountUpdateEvery {
+		ss.accountUpdatesLocked(wall)
+	}
+	for _, id := range slices.Sorted(maps.Keys(ss.pnl)) {
+		ss.pnlUpdateLocked(id, wall)
+	}
+	if ss.s.canFlowHistLocked() {
+		for _, id := range slices.Sorted(maps.Keys(ss.hist)) {
+			ss.histUpdateLocked(id)
+		}
+	}
+	ss.realTimeBarsLocked()
 }

@@ -4,6 +4,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/ibwatch/ibwatch/conn/twsim/market"
 
 	"github.com/ibwatch/ibwatch/conn/wire"
 )
@@ -87,7 +90,7 @@ func (ss *session) flushLocked(sb *sub) {
 		if !ok {
 			return
 		}
-		ss.quoteTicksLocked(sb, q.Bid, q.Ask, q.Last, q.BidSize, q.AskSize, q.LastSize, q.High, q.Low, q.Close, q.Open, q.Volume, now.Unix())
+		ss.quoteTicksLocked(sb, q)
 		vol := sb.in.stock.Vol
 		if sb.generic[106] {
 			ss.genericLocked(sb, tImplVol, vol)
@@ -102,7 +105,7 @@ func (ss *session) flushLocked(sb *sub) {
 		return
 	}
 	q := oq.Quote
-	ss.quoteTicksLocked(sb, q.Bid, q.Ask, q.Last, q.BidSize, q.AskSize, q.LastSize, q.High, q.Low, q.Close, q.Open, q.Volume, now.Unix())
+	ss.quoteTicksLocked(sb, q)
 	for _, c := range []struct {
 		t      int
 		price  float64
@@ -145,19 +148,28 @@ func optCompKey(c optComp) string {
 		fmtNum(c.gamma), fmtNum(c.vega), fmtNum(c.theta), fmtNum(c.undPrice)}, "|")
 }
 
-// quoteTicksLocked sends the default price and size ticks that changed.
-func (ss *session) quoteTicksLocked(sb *sub, bid, ask, last, bidSz, askSz, lastSz, high, low, cls, open, volume float64, unix int64) {
-	ss.priceLocked(sb, tBid, bid, tBidSize, bidSz)
-	ss.priceLocked(sb, tAsk, ask, tAskSize, askSz)
-	lastChanged := sb.last[tLast] != fmtNum(last) || sb.last[tLastSize] != fmtNum(lastSz)
-	ss.priceLocked(sb, tLast, last, tLastSize, lastSz)
-	ss.priceLocked(sb, tHigh, high, -1, 0)
-	ss.priceLocked(sb, tLow, low, -1, 0)
-	ss.priceLocked(sb, tClose, cls, -1, 0)
-	ss.priceLocked(sb, tOpen, open, -1, 0)
-	ss.sizeLocked(sb, tVolume, volume)
-	if lastChanged && last > 0 {
-		ss.enqueueLocked(tickStringFields(sb.reqID, sb.id(tLastStamp), strconv.FormatInt(unix, 10)))
+// delayedBy is how old delayed data is: its last timestamp (tick 88) is
+// the trade time this much earlier, as TWS's 15-minute delayed feed shows.
+const delayedBy = 15 * time.Minute
+
+// quoteTicksLocked sends the default price and size ticks that changed, and
+// the last trade's time (tick 45, or 88 delayed) when a trade printed.
+func (ss *session) quoteTicksLocked(sb *sub, q market.Quote) {
+	ss.priceLocked(sb, tBid, q.Bid, tBidSize, q.BidSize)
+	ss.priceLocked(sb, tAsk, q.Ask, tAskSize, q.AskSize)
+	ss.priceLocked(sb, tLast, q.Last, tLastSize, q.LastSize)
+	ss.priceLocked(sb, tHigh, q.High, -1, 0)
+	ss.priceLocked(sb, tLow, q.Low, -1, 0)
+	ss.priceLocked(sb, tClose, q.Close, -1, 0)
+	ss.priceLocked(sb, tOpen, q.Open, -1, 0)
+	ss.sizeLocked(sb, tVolume, q.Volume)
+	at := q.LastTime
+	if sb.delayed {
+		at = at.Add(-delayedBy)
+	}
+	if stamp := strconv.FormatInt(at.Unix(), 10); q.Last > 0 && !at.IsZero() && sb.last[tLastStamp] != stamp {
+		sb.last[tLastStamp] = stamp
+		ss.enqueueLocked(tickStringFields(sb.reqID, sb.id(tLastStamp), stamp))
 	}
 }
 

@@ -25,26 +25,44 @@ const dealMinSpread = 0.001
 type Quote struct {
 	Bid, Ask, Last, Close, Open, High, Low float64
 	BidSize, AskSize, LastSize, Volume     float64
+	// LastTime is when the last trade printed (while closed: the last
+	// instant of the previous trading session).
+	LastTime time.Time
 }
 
 // Market is a seeded random-walk market over a Universe. The same seed, start
-// and sequence of Step times give identical quotes. The market never closes:
-// prices move around the clock, while volume accrues during regular hours
-// (09:30 to 16:00 New York). All methods are safe for concurrent use.
+// and sequence of Step times give identical quotes. Mid prices move around
+// the clock, but trades print and the book updates only while US stocks
+// trade (IsTrading: 04:00 to 20:00 New York on trading days); volume accrues
+// during regular hours (09:30 to 16:00). Bars serves the history: a seeded
+// past that ends at the first quotes, then the minutes streamed since. All
+// methods are safe for concurrent use.
 type Market struct {
 	u *Universe
 
-	mu    sync.Mutex // guards everything below
-	rng   *rand.Rand
-	last  time.Time // time of the last Step
-	steps uint64    // number of Steps that moved prices
-	st    []stockState
+	seed   uint64    // also seeds the history before start
+	start  time.Time // the market's first instant
+	start0 []anchor  // per stock: prices at start, where the history ends
+
+	mu     sync.Mutex // guards everything below
+	rng    *rand.Rand
+	last   time.Time // time of the last Step
+	steps  uint64    // number of Steps that moved prices
+	open   uint64    // number of Steps while trading (IsTrading)
+	opened time.Time // the last Step while trading (the start before any)
+	st     []stockState
+	rec    [][]minute // per stock: the trading minutes streamed since start
 }
+
+// anchor is a stock's mid and previous close when the market started.
+type anchor struct{ mid, close float64 }
 
 // stockState is one underlying's simulated trading day.
 type stockState struct {
 	mid                    float64 // fair price, unrounded
-	bidC, askC             int64   // cents
+	bookMid                float64 // mid when the book was last drawn (it stands still while closed)
+	lastT                  time.Time
+	bidC, askC             int64 // cents
 	last, lastSize         float64
 	open, high, low, close float64
 	volume                 float64
@@ -61,10 +79,15 @@ func NewMarket(u *Universe, seed int64, start time.Time) *Market {
 		u = Default()
 	}
 	m := &Market{
-		u:    u,
-		rng:  rand.New(rand.NewPCG(uint64(seed), 0x5eed_1b3a7c4d)),
-		last: start,
-		st:   make([]stockState, len(u.entries)),
+		u:      u,
+		seed:   uint64(seed),
+		start:  start,
+		start0: make([]anchor, len(u.entries)),
+		rng:    rand.New(rand.NewPCG(uint64(seed), 0x5eed_1b3a7c4d)),
+		last:   start,
+		opened: start,
+		st:     make([]stockState, len(u.entries)),
+		rec:    make([][]minute, len(u.entries)),
 	}
 	frac := sessionFraction(start)
 	for i := range u.entries {
@@ -81,8 +104,10 @@ func NewMarket(u *Universe, seed int64, start time.Time) *Market {
 			s.close = s.mid
 		}
 		s.volume = roundLot(e.adv * frac * (0.8 + 0.4*m.rng.Float64()))
-		m.refresh(e, s, true)
+		m.refresh(e, s, true, start)
 		s.open, s.high, s.low = s.last, s.last, s.last
+		m.start0[i] = anchor{mid: s.mid, close: s.close}
+		m.record(e, s, start, s.last, 0)
 	}
 	return m
 }
@@ -141,23 +166,39 @@ func (m *Market) Step(now time.Time) {
 			s.mid *= math.Exp(-0.5*e.Vol*e.Vol*dt + e.Vol*math.Sqrt(dt)*z)
 		}
 		s.mid = max(s.mid, 0.05)
-		s.volume += roundLot(e.adv * max(volFrac, 0) * (0.5 + u))
-		m.refresh(e, s, false)
+		addVol := roundLot(e.adv * max(volFrac, 0) * (0.5 + u))
+		s.volume += addVol
+		prevLast := s.last
+		m.refresh(e, s, false, now)
 		if rolled {
 			s.open, s.high, s.low = s.last, s.last, s.last
 		}
 		s.high, s.low = max(s.high, s.last), min(s.low, s.last)
+		m.record(e, s, now, prevLast, addVol)
 	}
 	m.last = now
 	m.steps++
+	if IsTrading(now) {
+		m.open++
+		m.opened = now
+	}
 }
 
 // refresh redraws the stock's book and last trade around its mid. It always
 // takes the same number of random draws, so that the stream stays aligned.
-func (m *Market) refresh(e *entry, s *stockState, first bool) {
+// While the market is closed (see IsTrading) the book and the last trade
+// stay as they were: nothing prints, and the mid's move shows as a gap at
+// the next open.
+func (m *Market) refresh(e *entry, s *stockState, first bool, now time.Time) {
 	u1, u2, u3, u4 := m.rng.Float64(), m.rng.Float64(), m.rng.Float64(), m.rng.Float64()
-	bps := [...]float64{0.2e-4, 0.2e-4, 0.6e-4, 5e-4}[e.liquidity()]
-	ticks := max(int64(math.Round(s.mid*bps*100)), 1)
+	if !first && !IsTrading(now) {
+		return
+	}
+	s.bookMid, s.lastT = s.mid, now
+	if !IsTrading(now) {
+		s.lastT = lastTradingInstant(now)
+	}
+	ticks := spreadTicks(e, s.mid)
 	if u1 < 0.25 {
 		ticks++
 	}
@@ -192,11 +233,16 @@ func (s stockState) quote() Quote {
 		Bid: float64(s.bidC) / 100, Ask: float64(s.askC) / 100, Last: s.last,
 		Close: s.close, Open: s.open, High: s.high, Low: s.low,
 		BidSize: s.bidSize, AskSize: s.askSize, LastSize: s.lastSize, Volume: s.volume,
+		LastTime: s.lastT,
 	}
 }
 
 // Universe returns the universe the market trades.
 func (m *Market) Universe() *Universe { return m.u }
+
+// Start returns the market's first instant: the history before it is the
+// seeded past.
+func (m *Market) Start() time.Time { return m.start }
 
 // Time returns the time of the last Step (the start time before any Step).
 func (m *Market) Time() time.Time {

@@ -20,60 +20,85 @@ type Option struct {
 	LocalSymbol  string // OCC style, e.g. "AAPL  261218C00150000"
 }
 
-// Option conIds are decimal-packed and reversible:
+// Option conIds fit TWS's 32-bit ids (IB's Java and C# clients read conIds
+// as int) and are bit-packed and reversible:
 //
-//	id = ((((idx+10)*10000 + day)*10 + right)*10^7 + strikeCents
+//	id = 2^30 + ((idx*1024 + day mod 1024)*2 + right)*4096 + strike/unit
 //
 // where idx is the underlying's position in the universe (0..88), day is
-// the expiry's day number since 2020-01-01 (0..9999, i.e. until 2047), right
-// is 1 for a call and 2 for a put, and the strike is in cents below
-// $100,000. Every option id lies in [10^13, 10^14): far above any stock
-// conId and still exact in a JavaScript number.
+// the expiry's day number since 2020-01-01 (modulo 1024: every listed
+// expiry lies less than 1024 days ahead, so the day is the first one on or
+// after today with that remainder), right is 0 for a call and 1 for a put,
+// and unit is the underlying's strike unit (strikeUnit), which divides
+// every strike on its ladders. Every option id lies in [2^30, 2^31): above
+// any stock conId, the same on every run, and never above 2^31-1.
 const (
-	optionIDMin = 10_000_000_000_000
-	optionIDMax = 100_000_000_000_000
-	strikeSpan  = 10_000_000
-	daySpan     = 10_000
+	optionIDMin = 1 << 30
+	optionIDMax = 1 << 31
+	dayBuckets  = 1024
+	strikeSlots = 4096
 )
 
 // idEpoch is day 0 of the conId day number.
 var idEpoch = date(2020, time.January, 1)
 
-// inIDRange reports whether an expiry day fits the conId's day number.
-func inIDRange(day time.Time) bool {
-	return !day.Before(idEpoch) && day.Before(idEpoch.AddDate(0, 0, daySpan))
+// dayNumber returns the days from idEpoch to day (UTC midnight).
+func dayNumber(day time.Time) int64 {
+	return int64(math.Round(day.Sub(idEpoch).Hours() / 24))
 }
 
-// encodeOptionID packs an option's identity into its conId.
-func encodeOptionID(idx int, day time.Time, right byte, cents int64) int64 {
-	dn := int64(day.Sub(idEpoch).Hours() / 24)
-	r := int64(1)
-	if right == 'P' {
-		r = 2
+// strikeUnit returns the cents that divide every strike an underlying can
+// list: $1 for $1-strike ETFs, otherwise the gcd of the increments its
+// bands use (see bands: the base increment and the next two).
+func strikeUnit(e *entry) int64 {
+	if e.dollar {
+		return 100
 	}
-	return ((int64(idx+10)*daySpan+dn)*10+r)*strikeSpan + cents
+	switch b := baseInc(e.Price); {
+	case b <= 1:
+		return 50
+	case b == 2:
+		return 250
+	}
+	return 500
 }
 
-// decodeOptionID unpacks a conId made by encodeOptionID.
-func decodeOptionID(id int64) (idx int, day time.Time, right byte, cents int64, ok bool) {
+// encodeOptionID packs an option's identity into its conId; ok is false
+// when the strike does not fit (a universe's validation prevents that).
+func encodeOptionID(e *entry, day time.Time, right byte, cents int64) (int64, bool) {
+	unit := strikeUnit(e)
+	k := cents / unit
+	if cents%unit != 0 || k < 0 || k >= strikeSlots {
+		return 0, false
+	}
+	r := int64(0)
+	if right == 'P' {
+		r = 1
+	}
+	dn := ((dayNumber(day) % dayBuckets) + dayBuckets) % dayBuckets
+	return optionIDMin + ((int64(e.idx)*dayBuckets+dn)*2+r)*strikeSlots + k, true
+}
+
+// decodeOptionID unpacks a conId made by encodeOptionID into the
+// underlying's index, the expiry (the first day on or after today with the
+// id's day remainder), the right and the strike slot.
+func decodeOptionID(id int64, today time.Time) (idx int, day time.Time, right byte, slot int64, ok bool) {
 	if id < optionIDMin || id >= optionIDMax {
 		return 0, time.Time{}, 0, 0, false
 	}
-	cents = id % strikeSpan
-	id /= strikeSpan
-	r := id % 10
-	id /= 10
-	dn := id % daySpan
-	idx = int(id/daySpan) - 10
-	switch r {
-	case 1:
-		right = 'C'
-	case 2:
+	id -= optionIDMin
+	slot = id % strikeSlots
+	id /= strikeSlots
+	right = 'C'
+	if id%2 == 1 {
 		right = 'P'
-	default:
-		return 0, time.Time{}, 0, 0, false
 	}
-	return idx, idEpoch.AddDate(0, 0, int(dn)), right, cents, cents > 0
+	id /= 2
+	dn := id % dayBuckets
+	idx = int(id / dayBuckets)
+	t0 := dayOf(today)
+	ahead := ((dn-dayNumber(t0))%dayBuckets + dayBuckets) % dayBuckets
+	return idx, t0.AddDate(0, 0, int(ahead)), right, slot, true
 }
 
 // occSymbol returns the OCC option symbol: root padded to six characters,
@@ -86,7 +111,7 @@ func occSymbol(symbol string, day time.Time, right byte, cents int64) string {
 // a positive whole number of cents.
 func toCents(strike float64) (int64, bool) {
 	c := math.Round(strike * 100)
-	if !(c >= 1 && c < strikeSpan) || math.Abs(strike*100-c) > 1e-6 {
+	if !(c >= 1 && c < 1e9) || math.Abs(strike*100-c) > 1e-6 {
 		return 0, false
 	}
 	return int64(c), true
@@ -108,7 +133,7 @@ func (u *Universe) Option(symbol, expiry string, right byte, strike float64, tod
 		return Option{}, false
 	}
 	l, ok := findListed(e, expiry, today)
-	if !ok || !inIDRange(l.day) {
+	if !ok {
 		return Option{}, false
 	}
 	if _, found := slices.BinarySearch(ladder(e, l, today), cents); !found {
@@ -119,8 +144,9 @@ func (u *Universe) Option(symbol, expiry string, right byte, strike float64, tod
 
 // makeOption builds an Option without checking that it is listed.
 func makeOption(e *entry, day time.Time, right byte, cents int64) Option {
+	id, _ := encodeOptionID(e, day, right, cents)
 	return Option{
-		ConID:        encodeOptionID(e.idx, day, right, cents),
+		ConID:        id,
 		Symbol:       e.Symbol,
 		Expiry:       day.Format(expiryLayout),
 		Right:        right,
@@ -141,7 +167,7 @@ func (u *Universe) Options(symbol, expiry string, right byte, today time.Time) [
 		return nil
 	}
 	l, ok := findListed(e, expiry, today)
-	if !ok || !inIDRange(l.day) {
+	if !ok {
 		return nil
 	}
 	var out []Option
@@ -157,11 +183,12 @@ func (u *Universe) Options(symbol, expiry string, right byte, today time.Time) [
 
 // OptionByConID returns the option with this conId if it is listed today.
 func (u *Universe) OptionByConID(id int64, today time.Time) (Option, bool) {
-	idx, day, right, cents, ok := decodeOptionID(id)
-	if !ok || idx < 0 || idx >= len(u.entries) {
+	idx, day, right, slot, ok := decodeOptionID(id, today)
+	if !ok || idx < 0 || idx >= len(u.entries) || slot == 0 {
 		return Option{}, false
 	}
-	return u.Option(u.entries[idx].Symbol, day.Format(expiryLayout), right, float64(cents)/100, today)
+	e := &u.entries[idx]
+	return u.Option(e.Symbol, day.Format(expiryLayout), right, float64(slot*strikeUnit(e))/100, today)
 }
 
 // IsOptionConID reports whether id is in the option conId range (it may

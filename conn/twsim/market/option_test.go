@@ -120,9 +120,35 @@ func TestOptionLookupRejectsWhatIsNotListed(t *testing.T) {
 	if _, ok := u.OptionByConID(wk.ConID, today.AddDate(0, 0, 5)); ok {
 		t.Fatal("weekly found the day after it expired")
 	}
-	for _, id := range []int64{0, -5, 265598, optionIDMin - 1, optionIDMax, wk.ConID + 3*strikeSpan, 99_0000_0_0026500} {
+	for _, id := range []int64{0, -5, 265598, optionIDMin - 1, optionIDMax,
+		wk.ConID - (wk.ConID-optionIDMin)%strikeSlots,  // strike slot 0
+		optionIDMin + 120*dayBuckets*2*strikeSlots + 5, // no such underlying
+		50254310005000, // the old decimal scheme
+	} {
 		if o, ok := u.OptionByConID(id, today); ok {
 			t.Errorf("OptionByConID(%d) = %s", id, o.LocalSymbol)
 		}
 	}
+}
+
+// TestOptionConIDsFit32Bits: every option id fits TWS's signed 32-bit
+// conId, and the same contract keeps its id from one day (or run) to the
+// next while it is listed.
+func TestOptionConIDsFit32Bits(t *testing.T) {
+	u := Default()
+	today := testDays[0]
+	later := today.AddDate(0, 0, 3)
+	n := 0
+	eachOption(u, today, func(e *entry, o Option) {
+		if o.ConID <= 0 || o.ConID > 1<<31-1 {
+			t.Fatalf("%s: conId %d does not fit 32 bits", o.LocalSymbol, o.ConID)
+		}
+		if n++; n%101 != 0 || o.Expiry <= later.Format(expiryLayout) {
+			return
+		}
+		again, ok := u.Option(o.Symbol, o.Expiry, o.Right, o.Strike, later)
+		if ok && again.ConID != o.ConID {
+			t.Fatalf("%s: conId %d on %s, %d three days later", o.LocalSymbol, o.ConID, today, again.ConID)
+		}
+	})
 }

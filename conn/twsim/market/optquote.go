@@ -24,7 +24,7 @@ type OptQuote struct {
 }
 
 // OptionQuote returns the option's quote at now, priced off the underlying's
-// current mid (as of the last Step) with Black-Scholes, r = RiskFreeRate,
+// book mid (as of the last Step while trading) with Black-Scholes, r = RiskFreeRate,
 // q = the dividend yield and a per-strike IV from the stock's smile. Bid and
 // ask bracket the model price on the option tick grid. Open interest depends
 // only on the contract and now's New York date; sizes change with every
@@ -41,10 +41,17 @@ func (m *Market) OptionQuote(o Option, now time.Time) (OptQuote, bool) {
 	if dayOf(now.In(NewYork())).After(day) {
 		return OptQuote{}, false
 	}
-	T := max(yearsUntil(now, closeAt), minYears)
 	m.mu.Lock()
-	s, steps := m.st[e.idx], m.steps
+	s, steps, opened := m.st[e.idx], m.open, m.opened
 	m.mu.Unlock()
+	// While the market is closed the book stands where it closed: priced
+	// at the last trading instant, off the mid the stock's book was drawn at.
+	at := now
+	if !IsTrading(now) && opened.Before(now) {
+		at = opened
+	}
+	T := max(yearsUntil(at, closeAt), minYears)
+	s.mid = s.bookMid
 
 	call, K, q := o.Right == 'C', o.Strike, e.DivYield
 	price := func(und, t float64) (Greeks, float64) {
@@ -80,7 +87,8 @@ func (m *Market) OptionQuote(o Option, now time.Time) (OptQuote, bool) {
 		Quote: Quote{
 			Bid: cents(bidC), Ask: cents(askC), Last: cents(lastC),
 			AskSize: float64(1 + h%lots), LastSize: float64(1 + (h>>20)%10),
-			Volume: math.Floor(oi * (0.05 + 0.3*unit(mix(uint64(o.ConID)^0xabc))) * sessionFraction(now)),
+			Volume:   math.Floor(oi * (0.05 + 0.3*unit(mix(uint64(o.ConID)^0xabc))) * sessionFraction(now)),
+			LastTime: at,
 		},
 		OpenInterest: oi,
 		IV:           iv, Delta: g.Delta, Gamma: g.Gamma, Vega: g.Vega, Theta: g.Theta,

@@ -83,8 +83,8 @@ func validate(es []entry) error {
 			return fmt.Errorf("market: %s: conId %d is not positive, unique and below %d", s.Symbol, s.ConID, int64(optionIDMin))
 		case s.Name == "" || !isPlainASCII(s.Name) || !isPlainASCII(s.Industry+s.Category+s.PrimaryExch):
 			return fmt.Errorf("market: %s: name and descriptions must be non-empty printable ASCII without quotes", s.Symbol)
-		case !(s.Price >= 0.5 && s.Price < 20000):
-			return fmt.Errorf("market: %s: price %v out of range", s.Symbol, s.Price)
+		case !(s.Price >= 0.5 && s.Price < 8000):
+			return fmt.Errorf("market: %s: price %v out of range (0.50 to 8000: option conIds must fit 32 bits)", s.Symbol, s.Price)
 		case !(s.Vol >= 0.02 && s.Vol <= 3):
 			return fmt.Errorf("market: %s: vol %v out of range", s.Symbol, s.Vol)
 		case !(s.DivYield >= 0 && s.DivYield < 0.3):
