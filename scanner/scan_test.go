@@ -84,3 +84,65 @@ func TestScanMatchesSimulator(t *testing.T) {
 	}
 	e.noPacingErrors()
 }
+
+// TestScanAcrossRestart: TWS restarts in the middle of a scan. The scan
+// waits for the new session and resumes where it stopped: every contract
+// is quoted once more at most in the window it held (not the whole scan
+// again), none is reported one-sided because of the outage, and the
+// prices are the simulator's.
+func TestScanAcrossRestart(t *testing.T) {
+	e := newEnv(t, frozen)
+	var deals []Deal
+	for _, d := range simDeals(e.sim) {
+		if d.Symbol == "HVLN" || d.Symbol == "ORVX" {
+			deals = append(deals, d)
+		}
+	}
+	f := NewFetcher(e.sup, FetcherOptions{})
+	restarted := false
+	var prev Progress
+	opts := ScanOptions{Lines: 30, Wait: time.Second, Progress: func(p Progress) {
+		if p.Quoted < prev.Quoted || p.DealsDone < prev.DealsDone || p.Quoted > p.Contracts {
+			t.Errorf("progress went from %+v to %+v", prev, p)
+		}
+		prev = p
+		if !restarted && p.Quoted >= p.Contracts/3 {
+			restarted = true
+			// Down for longer than a line's deadline: lines must wait for
+			// TWS, not time out.
+			e.sim.Restart(2 * time.Second)
+		}
+	}}
+	res, err := Scan(context.Background(), f, deals, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !restarted {
+		t.Fatal("the scan ended before the restart")
+	}
+	st := e.sim.State().Stats
+	if st.Accepted < 2 {
+		t.Errorf("the simulator accepted %d connections, want a second session", st.Accepted)
+	}
+	if !res.Complete || res.OneSided != 0 || res.Quoted != res.Contracts {
+		t.Errorf("after the restart: complete %v, %d of %d quoted, %d one-sided", res.Complete, res.Quoted, res.Contracts, res.OneSided)
+	}
+	// Every contract once, plus at most the window re-requested.
+	if reqs := st.ByMsgID[1]; reqs > int64(res.Contracts+opts.Lines) {
+		t.Errorf("TWS saw %d market data requests for %d contracts: the scan started over", reqs, res.Contracts)
+	}
+	now := time.Now()
+	for _, s := range res.Structures {
+		for _, l := range s.Legs {
+			if l.Right == "STK" {
+				continue
+			}
+			o, _ := e.sim.Universe().Option(s.Symbol, s.Expiry, l.Right[0], l.Strike, now)
+			q, _ := e.sim.Market().OptionQuote(o, now)
+			if l.Bid != q.Bid || l.Ask != q.Ask {
+				t.Fatalf("%s %s %v%s: %v/%v, simulator %v/%v", s.Symbol, s.Expiry, l.Strike, l.Right, l.Bid, l.Ask, q.Bid, q.Ask)
+			}
+		}
+	}
+	e.noPacingErrors()
+}
