@@ -189,21 +189,22 @@ const (
 	AssumeUnknownClose = "expected close unknown: no exit date, nothing annualised"
 )
 
-// strikes returns the structure's option strikes, low to high.
+// strikes returns the structure's option strikes, low to high (NaN where
+// it has fewer than two).
 func (s *Structure) strikes() (k1, k2 float64) {
-	var ks []float64
+	k1, k2 = math.NaN(), math.NaN()
 	for _, l := range s.Legs {
-		if l.Right != "STK" {
-			ks = append(ks, l.Strike)
+		switch {
+		case l.Right == "STK":
+		case math.IsNaN(k1):
+			k1 = l.Strike
+		case l.Strike < k1:
+			k1, k2 = l.Strike, k1
+		default:
+			k2 = l.Strike
 		}
 	}
-	switch len(ks) {
-	case 0:
-		return math.NaN(), math.NaN()
-	case 1:
-		return ks[0], math.NaN()
-	}
-	return min(ks[0], ks[1]), max(ks[0], ks[1])
+	return k1, k2
 }
 
 // dealTerms are the deal's numbers a structure is priced against.
