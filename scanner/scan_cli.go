@@ -68,7 +68,7 @@ func parseScanArgs(args []string, stderr io.Writer) (scanOptions, error) {
 	fs.IntVar(&o.lines, "lines", 90, "most market-data lines the scan holds at once")
 	fs.DurationVar(&o.wait, "wait", 3*time.Second, "how long each contract may take to show both sides once TWS answered")
 	fs.DurationVar(&o.maxTime, "max-time", 10*time.Minute, "give up a scan after this long (prints what was quoted)")
-	o.endpoint.register(fs, 192)
+	o.endpoint.register(fs, 194)
 	var err error
 	if o.symbols, err = parseAll(fs, args); err != nil {
 		return o, err
