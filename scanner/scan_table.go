@@ -13,7 +13,8 @@ import (
 // scanCol is one column of the scan table and CSV.
 type scanCol struct {
 	head string
-	w    int // text width; 0 = left-aligned, variable
+	csv  string // the CSV header: the JSON field's name
+	w    int    // text width; 0 = left-aligned, variable
 	val  func(s *Structure, rank int) string
 }
 
@@ -21,28 +22,28 @@ func pct(n Num) string   { return FormatNum(n, FormatPct) }
 func money(n Num) string { return FormatNum(n, FormatMoney) }
 
 var scanCols = []scanCol{
-	{"#", 4, func(_ *Structure, r int) string {
+	{"#", "rank", 4, func(_ *Structure, r int) string {
 		if r == 0 {
 			return ""
 		}
 		return fmt.Sprint(r)
 	}},
-	{"SYMBOL", 6, func(s *Structure, _ int) string { return s.Symbol }},
-	{"STRUCTURE", 13, func(s *Structure, _ int) string { return s.Kind.String() }},
-	{"EXPIRY", 8, func(s *Structure, _ int) string { return s.Expiry }},
-	{"STRIKES", 13, func(s *Structure, _ int) string { return StrikesText(s) }},
-	{"COST FAR", 9, func(s *Structure, _ int) string { return money(s.Far.Cost) }},
-	{"COST MID", 9, func(s *Structure, _ int) string { return money(s.Mid.Cost) }},
-	{"MAX PROF", 9, func(s *Structure, _ int) string { return money(s.Far.MaxProfit) }},
-	{"MAX LOSS", 9, func(s *Structure, _ int) string { return money(s.Far.MaxLoss) }},
-	{"LOSS@B", 8, func(s *Structure, _ int) string { return money(s.Far.LossIfBreak) }},
-	{"BREAKEVEN", 9, func(s *Structure, _ int) string { return FormatNum(s.Far.Breakeven, FormatPrice) }},
-	{"RETURN", 7, func(s *Structure, _ int) string { return pct(s.Far.Return) }},
-	{"ANNUAL", 8, func(s *Structure, _ int) string { return pct(s.Far.Annual) }},
-	{"EV", 7, func(s *Structure, _ int) string { return money(s.Far.EV) }},
-	{"MIN OI", 6, func(s *Structure, _ int) string { return FormatNum(s.MinOI, FormatCount) }},
-	{"WIDTH", 6, func(s *Structure, _ int) string { return pct(s.Width) }},
-	{"NOTE", 0, func(s *Structure, _ int) string { return noteOf(s) }},
+	{"SYMBOL", "symbol", 6, func(s *Structure, _ int) string { return s.Symbol }},
+	{"STRUCTURE", "structure", 13, func(s *Structure, _ int) string { return s.Kind.String() }},
+	{"EXPIRY", "expiry", 8, func(s *Structure, _ int) string { return s.Expiry }},
+	{"STRIKES", "strikes", 13, func(s *Structure, _ int) string { return StrikesText(s) }},
+	{"COST FAR", "cost_far", 9, func(s *Structure, _ int) string { return money(s.Far.Cost) }},
+	{"COST MID", "cost_mid", 9, func(s *Structure, _ int) string { return money(s.Mid.Cost) }},
+	{"MAX PROF", "max_profit", 9, func(s *Structure, _ int) string { return money(s.Far.MaxProfit) }},
+	{"MAX LOSS", "max_loss", 9, func(s *Structure, _ int) string { return money(s.Far.MaxLoss) }},
+	{"LOSS@B", "loss_if_break", 8, func(s *Structure, _ int) string { return money(s.Far.LossIfBreak) }},
+	{"BREAKEVEN", "breakeven", 9, func(s *Structure, _ int) string { return FormatNum(s.Far.Breakeven, FormatPrice) }},
+	{"RETURN", "return_far", 7, func(s *Structure, _ int) string { return pct(s.Far.Return) }},
+	{"ANNUAL", "annualized_far", 8, func(s *Structure, _ int) string { return pct(s.Far.Annual) }},
+	{"EV", "ev", 7, func(s *Structure, _ int) string { return money(s.Far.EV) }},
+	{"MIN OI", "min_oi", 6, func(s *Structure, _ int) string { return FormatNum(s.MinOI, FormatCount) }},
+	{"WIDTH", "width", 6, func(s *Structure, _ int) string { return pct(s.Width) }},
+	{"NOTE", "note", 0, func(s *Structure, _ int) string { return noteOf(s) }},
 }
 
 // StrikesText is a structure's strikes: "30/35" for a vertical, "35" for
@@ -133,7 +134,7 @@ func RenderScanCSV(w io.Writer, r ScanReport) error {
 	cw := csv.NewWriter(w)
 	var head []string
 	for _, c := range scanCols {
-		head = append(head, strings.ToLower(strings.ReplaceAll(c.head, " ", "_")))
+		head = append(head, c.csv)
 	}
 	if err := cw.Write(append(head, "legs")); err != nil {
 		return err

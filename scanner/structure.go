@@ -249,6 +249,8 @@ func (s *Structure) Price(d Deal, stock Leg, now time.Time) {
 			s.Timing = TimingUnknown
 		}
 	} else {
+		// A covered call too: its money is back when the short call
+		// settles, at the option's exit, not at the close.
 		s.Exit = OptionExit(d, s.Expiry, now)
 		s.Timing = timing(s.Expiry, d.ExpectedClose)
 	}
