@@ -180,3 +180,42 @@ func closedPort(t *testing.T) string {
 	defer ln.Close()
 	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 }
+
+// docWriter counts the JSON documents written and ends the run after n.
+type docWriter struct {
+	bytes.Buffer
+	docs   int
+	n      int
+	cancel context.CancelFunc
+}
+
+func (w *docWriter) Write(p []byte) (int, error) {
+	w.docs++ // json.Encoder writes each document in one call
+	if w.docs == w.n {
+		w.cancel()
+	}
+	return w.Buffer.Write(p)
+}
+
+// TestScanMainEvery: --every scans again until interrupted; each scan is
+// one JSON document.
+func TestScanMainEvery(t *testing.T) {
+	needLink(t)
+	sim := newSim(t, frozen)
+	qrst, _ := FindDeal(simDeals(sim), "QRST")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &docWriter{n: 2, cancel: cancel}
+	var errb bytes.Buffer
+	code := ScanMain(ctx, []string{"--json", "--every", "10ms", "--port", strconv.Itoa(sim.Port())}, []Deal{qrst}, out, &errb, false, testSup)
+	if code != ExitOK || out.docs != 2 {
+		t.Fatalf("exit %d after %d documents, stderr %q", code, out.docs, errb.String())
+	}
+	dec := json.NewDecoder(&out.Buffer)
+	for i := range 2 {
+		var doc scanDoc
+		if err := dec.Decode(&doc); err != nil || !doc.Complete || len(doc.Rows) == 0 {
+			t.Errorf("document %d: %v, complete %v, %d rows", i, err, doc.Complete, len(doc.Rows))
+		}
+	}
+}
