@@ -219,3 +219,31 @@ func TestScanMainEvery(t *testing.T) {
 		}
 	}
 }
+
+func TestParseScanFlags(t *testing.T) {
+	d, err := parseDealFlag("xyz:25.5:2027-03-31:18:0.25:0.8")
+	if err != nil || d.Symbol != "XYZ" || d.Price != 25.5 || d.ExpectedClose.Format("2006-01-02") != "2027-03-31" ||
+		d.BreakPrice != 18 || d.Dividends != 0.25 || d.Prob != 0.8 {
+		t.Errorf("--deal: %+v, %v", d, err)
+	}
+	if d, err := parseDealFlag("XYZ:25.5::18"); err != nil || !d.ExpectedClose.IsZero() || d.BreakPrice != 18 {
+		t.Errorf("--deal without a close: %+v, %v", d, err)
+	}
+	for _, bad := range []string{"XYZ", "XYZ:-1", "XYZ:25:2027-13-01", "XYZ:25::0", "XYZ:25:::-0.1", "XYZ:25::::1.5", "XYZ:25::18:0:0.5:7", "XYZ:NaN"} {
+		if _, err := parseDealFlag(bad); err == nil {
+			t.Errorf("--deal %s accepted", bad)
+		}
+	}
+	var errb bytes.Buffer
+	o, err := parseScanArgs([]string{"--long", "0.8-0.95", "--short-calls", "1-1.05", "--short-put-max", "1", "--days-before", "30", "--after", "1", "--short-within", "2"}, &errb)
+	want := Selection{DaysBefore: 30, After: 1, LongLo: 0.8, LongHi: 0.95, ShortCallLo: 1, ShortCallHi: 1.05, ShortPutHi: 1, ShortWithin: 2}
+	if err != nil || o.sel != want {
+		t.Errorf("selection %+v, %v; want %+v", o.sel, err, want)
+	}
+	if o, _ := parseScanArgs(nil, &errb); o.sel.withDefaults() != DefaultSelection().withDefaults() || o.sel.Unknown != 0 {
+		t.Errorf("default selection %+v", o.sel)
+	}
+	if _, err := parseScanArgs([]string{"--long", "1-0.5"}, &errb); err == nil {
+		t.Error("--long 1-0.5 accepted")
+	}
+}
