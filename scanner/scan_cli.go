@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +27,8 @@ type scanOptions struct {
 	wait     time.Duration
 	maxTime  time.Duration
 	endpoint endpoint
+	// sel is the candidate selection for every deal.
+	sel Selection
 }
 
 const scanUsage = `usage: ibwatch scan [SYMBOL...] [flags]
@@ -59,11 +60,12 @@ func parseScanArgs(args []string, stderr io.Writer) (scanOptions, error) {
 	fs.BoolVar(&o.json, "json", false, "print JSON")
 	fs.BoolVar(&o.csv, "csv", false, "print CSV")
 	fs.IntVar(&o.top, "top", 0, "print only the first `N` rows of the table (0 = all; JSON and CSV have all)")
-	fs.Func("deal", "a deal's terms `SYMBOL:PRICE[:CLOSE[:BREAK]]` (CLOSE YYYY-MM-DD; repeatable; replaces a configured deal)", func(v string) error {
+	fs.Func("deal", "a deal's terms `SYMBOL:PRICE[:CLOSE[:BREAK[:DIVIDENDS[:PROB]]]]` (CLOSE YYYY-MM-DD; PROB your own 0..1; repeatable; replaces a configured deal)", func(v string) error {
 		d, err := parseDealFlag(v)
 		o.deals = append(o.deals, d)
 		return err
 	})
+	registerSelection(fs, &o.sel)
 	fs.DurationVar(&o.every, "every", 0, "scan again every `DURATION` until interrupted (0 = once)")
 	fs.IntVar(&o.lines, "lines", 90, "most market-data lines the scan holds at once")
 	fs.DurationVar(&o.wait, "wait", 3*time.Second, "how long each contract may take to show both sides once TWS answered")
@@ -110,32 +112,6 @@ func parseScanArgs(args []string, stderr io.Writer) (scanOptions, error) {
 		return o, errors.New("--wait and --max-time must be positive; --every and --top not negative")
 	}
 	return o, o.endpoint.check()
-}
-
-// parseDealFlag reads SYMBOL:PRICE[:CLOSE[:BREAK]].
-func parseDealFlag(v string) (Deal, error) {
-	parts := strings.Split(v, ":")
-	bad := fmt.Errorf("--deal %q: want SYMBOL:PRICE[:CLOSE[:BREAK]], e.g. XYZ:25.50:2027-03-31:18", v)
-	if len(parts) < 2 || len(parts) > 4 {
-		return Deal{}, bad
-	}
-	d := Deal{Symbol: cleanSymbol(parts[0])}
-	p, err := strconv.ParseFloat(parts[1], 64)
-	if err != nil || d.Symbol == "" || !price(p).OK {
-		return Deal{}, bad
-	}
-	d.Price = p
-	if len(parts) > 2 && parts[2] != "" {
-		if d.ExpectedClose, err = parseDate(parts[2]); err != nil {
-			return Deal{}, bad
-		}
-	}
-	if len(parts) > 3 && parts[3] != "" {
-		if d.BreakPrice, err = strconv.ParseFloat(parts[3], 64); err != nil || !price(d.BreakPrice).OK {
-			return Deal{}, bad
-		}
-	}
-	return d, nil
 }
 
 // pickDeals merges the --deal terms into the configured deals and keeps
@@ -209,7 +185,7 @@ func ScanMain(ctx context.Context, args []string, deals []Deal, stdout, stderr i
 func scanOnce(ctx context.Context, f *Fetcher, deals []Deal, o scanOptions, lines int, stdout, stderr io.Writer, progress bool) int {
 	sctx, cancel := context.WithTimeout(ctx, o.maxTime)
 	defer cancel()
-	so := ScanOptions{Lines: lines, Wait: o.wait, Kinds: o.filter.Kinds}
+	so := ScanOptions{Lines: lines, Wait: o.wait, Kinds: o.filter.Kinds, Selection: o.sel}
 	if progress {
 		so.Progress = func(p Progress) {
 			fmt.Fprintf(stderr, "\r\x1b[Kscanning: %d/%d deals · %d/%d contracts · ~%s left",

@@ -180,3 +180,70 @@ func closedPort(t *testing.T) string {
 	defer ln.Close()
 	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 }
+
+// docWriter counts the JSON documents written and ends the run after n.
+type docWriter struct {
+	bytes.Buffer
+	docs   int
+	n      int
+	cancel context.CancelFunc
+}
+
+func (w *docWriter) Write(p []byte) (int, error) {
+	w.docs++ // json.Encoder writes each document in one call
+	if w.docs == w.n {
+		w.cancel()
+	}
+	return w.Buffer.Write(p)
+}
+
+// TestScanMainEvery: --every scans again until interrupted; each scan is
+// one JSON document.
+func TestScanMainEvery(t *testing.T) {
+	needLink(t)
+	sim := newSim(t, frozen)
+	qrst, _ := FindDeal(simDeals(sim), "QRST")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &docWriter{n: 2, cancel: cancel}
+	var errb bytes.Buffer
+	code := ScanMain(ctx, []string{"--json", "--every", "10ms", "--port", strconv.Itoa(sim.Port())}, []Deal{qrst}, out, &errb, false, testSup)
+	if code != ExitOK || out.docs != 2 {
+		t.Fatalf("exit %d after %d documents, stderr %q", code, out.docs, errb.String())
+	}
+	dec := json.NewDecoder(&out.Buffer)
+	for i := range 2 {
+		var doc scanDoc
+		if err := dec.Decode(&doc); err != nil || !doc.Complete || len(doc.Rows) == 0 {
+			t.Errorf("document %d: %v, complete %v, %d rows", i, err, doc.Complete, len(doc.Rows))
+		}
+	}
+}
+
+func TestParseScanFlags(t *testing.T) {
+	d, err := parseDealFlag("xyz:25.5:2027-03-31:18:0.25:0.8")
+	if err != nil || d.Symbol != "XYZ" || d.Price != 25.5 || d.ExpectedClose.Format("2006-01-02") != "2027-03-31" ||
+		d.BreakPrice != 18 || d.Dividends != 0.25 || d.Prob != 0.8 {
+		t.Errorf("--deal: %+v, %v", d, err)
+	}
+	if d, err := parseDealFlag("XYZ:25.5::18"); err != nil || !d.ExpectedClose.IsZero() || d.BreakPrice != 18 {
+		t.Errorf("--deal without a close: %+v, %v", d, err)
+	}
+	for _, bad := range []string{"XYZ", "XYZ:-1", "XYZ:25:2027-13-01", "XYZ:25::0", "XYZ:25:::-0.1", "XYZ:25::::1.5", "XYZ:25::18:0:0.5:7", "XYZ:NaN"} {
+		if _, err := parseDealFlag(bad); err == nil {
+			t.Errorf("--deal %s accepted", bad)
+		}
+	}
+	var errb bytes.Buffer
+	o, err := parseScanArgs([]string{"--long", "0.8-0.95", "--short-calls", "1-1.05", "--short-put-max", "1", "--days-before", "30", "--after", "1", "--short-within", "2"}, &errb)
+	want := Selection{DaysBefore: 30, After: 1, LongLo: 0.8, LongHi: 0.95, ShortCallLo: 1, ShortCallHi: 1.05, ShortPutHi: 1, ShortWithin: 2}
+	if err != nil || o.sel != want {
+		t.Errorf("selection %+v, %v; want %+v", o.sel, err, want)
+	}
+	if o, _ := parseScanArgs(nil, &errb); o.sel.withDefaults() != DefaultSelection().withDefaults() || o.sel.Unknown != 0 {
+		t.Errorf("default selection %+v", o.sel)
+	}
+	if _, err := parseScanArgs([]string{"--long", "1-0.5"}, &errb); err == nil {
+		t.Error("--long 1-0.5 accepted")
+	}
+}

@@ -120,9 +120,9 @@ func sortValue(s *Structure, key SortKey) (float64, bool) {
 	return n.V, n.OK
 }
 
-// Rank filters and sorts structures by key. Ties (and rows without the
-// key's value, last) are ordered by symbol, expiry, kind and strikes, so
-// the table is stable from one scan to the next.
+// Rank filters and sorts structures by key. Ties are ordered by symbol,
+// expiry, kind and strikes, so the table is stable from one scan to the
+// next; the rows that are not ranked follow in the order given.
 func Rank(ss []Structure, key SortKey, f Filter) Ranked {
 	type item struct {
 		i    int
@@ -149,6 +149,9 @@ func Rank(ss []Structure, key SortKey, f Filter) Ranked {
 		}
 		if a.has != b.has {
 			return boolFirst(a.has)
+		}
+		if !a.ok || !a.has {
+			return cmp.Compare(a.i, b.i) // unranked rows keep the scan's order
 		}
 		if c := cmp.Compare(b.v, a.v); c != 0 {
 			return c
