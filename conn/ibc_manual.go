@@ -36,7 +36,8 @@ var ErrBusy = errors.New("supervisor busy: try again")
 // or the supervisor is not running. The call itself runs on the remedy's
 // goroutine with its dial and reply deadlines; the request and IBC's
 // answer arrive as events marked "asked by hand", and are counted in
-// Metrics.Remedies like the policy's (plus COMMAND/manual).
+// Metrics.Remedies like the policy's (plus COMMAND/manual). A request
+// taken in the instant the supervisor stops is dropped with it, unsent.
 func (s *Supervisor) AskIBC(cmd ibc.Command) error {
 	if s.rem == nil {
 		return ErrIBCOff
