@@ -58,7 +58,7 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 	model := tui.New(tui.Options{
 		Sup: sup, History: history, Styles: styles, Bell: o.bell,
 		BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },
-		LogPath:  o.logFile, Context: ctx, Chain: chain,
+		LogPath:  o.logFile, Context: ctx, Chain: chain, IBC: cfg.IBC.On(),
 	})
 	// Without Bubble Tea's signal handler: main owns SIGINT, SIGTERM and
 	// SIGHUP (they cancel ctx, which ends the program). With both listening,

@@ -152,6 +152,7 @@ type Metrics struct {
 	MissedHeartbeats int64              `json:"missedHeartbeats"`
 	// Remedies counts IBC commands by "COMMAND/outcome": sent, then ok,
 	// error (IBC answered ERROR), unreachable or timeout; withheld when
-	// the restart budget was spent.
+	// the restart budget was spent; manual (also sent) and busy for
+	// commands asked by hand (AskIBC).
 	Remedies map[string]int64 `json:"remedies,omitempty"`
 }

@@ -42,6 +42,7 @@ type remedy struct {
 	wg     sync.WaitGroup
 
 	busy     bool // a call is in flight
+	manual   bool // it was asked by hand (ibc_manual.go)
 	last     map[ibc.Command]time.Time
 	restarts []time.Time // RESTARTs sent in the last 24 hours
 	gaveUp   bool        // the restart budget is spent and that was said
@@ -219,6 +220,9 @@ func (s *Supervisor) onIBCResult(cmd ibc.Command, text string, err error) {
 		if errors.Is(err, ibc.ErrTimeout) {
 			outcome = "timeout"
 		}
+	}
+	if r.manual {
+		r.manual, msg = false, msg+" (asked by hand)"
 	}
 	s.met.with(&s.mu, func(m *metricsState) { m.remedy(cmd, outcome) })
 	s.emit(Event{Kind: KindApp, Severity: sev, Message: msg})

@@ -47,6 +47,7 @@ type Styles struct {
 	Status   StatusStyles
 	Input    InputStyles
 	Chain    ChainStyles
+	Menu     MenuStyles
 	// Help styles the bubbles/help model.
 	Help help.Styles
 }
@@ -86,6 +87,10 @@ type LogStyles struct {
 
 // StatusStyles style the status line at the bottom.
 type StatusStyles struct{ Bar, Notice, Error, Hint lipgloss.Style }
+
+// MenuStyles style small pop-up menus (the IBC remedies): the chosen row
+// carries a ▸ marker as well as its colour.
+type MenuStyles struct{ Item, Selected, Key, Detail, Confirm lipgloss.Style }
 
 // InputStyles style text inputs (log search, chain search).
 type InputStyles struct{ Prompt, Text, Placeholder, Cursor lipgloss.Style }
@@ -200,6 +205,13 @@ func New(opts Options) *Styles {
 		Cursor:      fg(p.Accent),
 	}
 	s.Chain = newChainStyles(r, p)
+	s.Menu = MenuStyles{
+		Item:     fg(p.Text),
+		Selected: fg(p.Accent).Bold(true),
+		Key:      fg(p.Accent),
+		Detail:   fg(p.Muted),
+		Confirm:  fg(p.Warning).Bold(true),
+	}
 	s.Help = help.Styles{
 		Ellipsis:       fg(p.Faint),
 		ShortKey:       fg(p.Accent),

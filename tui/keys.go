@@ -12,6 +12,9 @@ type globalKeys struct {
 	Reconnect key.Binding
 	Filter    key.Binding
 	Search    key.Binding
+	IBC       key.Binding // i: the IBC remedies menu, when IBC is configured
+	IBCOff    key.Binding // i without IBC: a hint; never in help
+	ibcOn     bool        // IBC's command server is configured
 }
 
 func newGlobalKeys() globalKeys {
@@ -24,6 +27,8 @@ func newGlobalKeys() globalKeys {
 		Reconnect: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reconnect")),
 		Filter:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
 		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		IBC:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "IBC")),
+		IBCOff:    key.NewBinding(key.WithKeys("i")),
 	}
 }
 
@@ -40,6 +45,8 @@ func (k *globalKeys) setTyping(typing, chainFocused bool) {
 	k.Filter.SetEnabled(!typing && !chainFocused)
 	// The chain pane has its own "/" (symbol search).
 	k.Search.SetEnabled(!typing && !chainFocused)
+	k.IBC.SetEnabled(!typing && k.ibcOn)
+	k.IBCOff.SetEnabled(!typing && !k.ibcOn)
 }
 
 // scrollKeys move a scrollable pane.
@@ -93,7 +100,7 @@ func (h rootHelp) ShortHelp() []key.Binding {
 	if h.pane != nil {
 		out = append(out, h.pane.ShortHelp()...)
 	}
-	return append(out, h.g.Reconnect, h.g.Filter, h.g.Search, h.g.Next, h.g.Help, h.g.Quit, h.g.Interrupt)
+	return append(out, h.g.Reconnect, h.g.IBC, h.g.Filter, h.g.Search, h.g.Next, h.g.Help, h.g.Quit, h.g.Interrupt)
 }
 
 // FullHelp is the multi-column help: pane columns, then connection/log,
@@ -104,7 +111,7 @@ func (h rootHelp) FullHelp() [][]key.Binding {
 		cols = append(cols, h.pane.FullHelp()...)
 	}
 	return append(cols,
-		[]key.Binding{h.g.Reconnect, h.g.Filter, h.g.Search},
+		[]key.Binding{h.g.Reconnect, h.g.IBC, h.g.Filter, h.g.Search},
 		[]key.Binding{h.g.Next, h.g.Prev},
 		[]key.Binding{h.g.Help, h.g.Quit, h.g.Interrupt},
 	)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/ibc"
 	"github.com/ibwatch/ibwatch/theme"
 	"github.com/ibwatch/ibwatch/tui/internal/tuitest"
 )
@@ -30,6 +31,8 @@ type fakeSup struct {
 	st         conn.Status
 	met        conn.Metrics
 	reconnects int
+	asked      []ibc.Command // AskIBC calls
+	askErr     error         // what AskIBC returns
 }
 
 func newFakeSup(st conn.Status, met conn.Metrics) *fakeSup {
@@ -54,6 +57,19 @@ func (f *fakeSup) ReconnectNow() {
 	f.mu.Lock()
 	f.reconnects++
 	f.mu.Unlock()
+}
+
+func (f *fakeSup) AskIBC(cmd ibc.Command) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked = append(f.asked, cmd)
+	return f.askErr
+}
+
+func (f *fakeSup) askedIBC() []ibc.Command {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]ibc.Command(nil), f.asked...)
 }
 
 func (f *fakeSup) set(st conn.Status, met conn.Metrics) {

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/ibc"
 )
 
 // connEventMsg is one event received from the supervisor.
@@ -75,6 +76,22 @@ func reconnectCmd(sup Supervisor) tea.Cmd {
 		sup.ReconnectNow()
 		return nil
 	}
+}
+
+// ibcAskedMsg says whether the supervisor took a request for IBC (AskIBC).
+// IBC's answer comes later, as an event.
+type ibcAskedMsg struct {
+	cmd ibc.Command
+	err error
+}
+
+// askIBCCmd hands cmd to the supervisor, which sends it to IBC from its
+// own goroutine; AskIBC does not block.
+func askIBCCmd(sup Supervisor, cmd ibc.Command) tea.Cmd {
+	if sup == nil {
+		return nil
+	}
+	return func() tea.Msg { return ibcAskedMsg{cmd: cmd, err: sup.AskIBC(cmd)} }
 }
 
 // bellCmd rings the terminal bell through the function main injected (which

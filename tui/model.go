@@ -21,13 +21,14 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/ibc"
 	"github.com/ibwatch/ibwatch/theme"
 )
 
 // Supervisor is what the dashboard needs from the connection supervisor;
 // *conn.Supervisor satisfies it. Events is read by one Cmd at a time; the
-// getters and ReconnectNow are called from Cmd goroutines and must be safe
-// for that (and must not block).
+// getters, ReconnectNow and AskIBC are called from Cmd goroutines and must
+// be safe for that (and must not block).
 type Supervisor interface {
 	// Events delivers every event; it is closed when the supervisor stops.
 	Events() <-chan conn.Event
@@ -37,6 +38,10 @@ type Supervisor interface {
 	Status() conn.Status
 	// ReconnectNow asks for an immediate reconnect; it does not block.
 	ReconnectNow()
+	// AskIBC sends a remedy to IBC's command server by hand; it does not
+	// block, and the request and IBC's answer arrive as events. An error
+	// means the request was not taken.
+	AskIBC(cmd ibc.Command) error
 }
 
 // Options configures the dashboard. Only Sup and Styles are required.
@@ -59,6 +64,9 @@ type Options struct {
 	Now func() time.Time
 	// LogPath is the log file, named in the full help.
 	LogPath string
+	// IBC says IBC's command server is configured (ibc_address): key i
+	// opens the menu of remedies sent by hand through Sup.AskIBC.
+	IBC bool
 	// Chain is the option-chain pane; nil shows a placeholder.
 	Chain Pane
 	// Context ends the Cmds that wait (next event, next tick) when it is
@@ -110,6 +118,7 @@ type Model struct {
 	tl      *timeline
 	tlStrip string
 	tlAxis  string
+	ibc     *ibcMenu // the IBC remedies pop-up (ibcmenu.go)
 
 	cv      connView
 	met     conn.Metrics
@@ -123,6 +132,7 @@ type Model struct {
 	notice     string
 	noticeKind noticeKind
 	reconnWait bool // "reconnect requested…" shown until the next state event
+	ibcWait    bool // the IBC menu's notice, shown until the next key or app event
 	lostRang   bool // the bell rang for a loss; ring again on recovery
 }
 
@@ -141,6 +151,7 @@ func New(opts Options) Model {
 		ctx = context.Background()
 	}
 	keys := newGlobalKeys()
+	keys.ibcOn = opts.IBC
 	h := help.New()
 	h.Styles = st.Help
 	m := Model{
@@ -154,6 +165,7 @@ func New(opts Options) Model {
 		log:     newLogPane(st),
 		counter: newCountersPane(st),
 		tl:      &timeline{},
+		ibc:     newIBCMenu(),
 		focus:   focusLog,
 	}
 	m.now = clock()
@@ -220,7 +232,7 @@ func (m Model) WindowTitle() string { return "ibwatch " + stateLabel(m.cv.state)
 // syncKeys enables and disables bindings for the current focus and input
 // state, so help shows only what works now.
 func (m *Model) syncKeys() {
-	m.keys.setTyping(m.panes[m.focus].Typing(), m.focus == focusChain)
+	m.keys.setTyping(m.panes[m.focus].Typing() || m.ibc.open, m.focus == focusChain)
 }
 
 // focusCmder is a pane with work to start when it gains or loses focus:

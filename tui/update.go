@@ -20,6 +20,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	case connEventMsg:
+		if m.ibcWait && msg.ev.Kind == conn.KindApp {
+			m.ibcWait = false // the supervisor's own words replace the notice
+			m.setNotice(noticeNone, "")
+		}
 		cmds := m.handleEvent(msg.ev)
 		cmds = append(cmds, m.waitEvent())
 		if logged(&msg.ev) && !m.refreshing {
@@ -31,6 +35,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		cmds = append(cmds, m.tickSooner())
 		return m, tea.Batch(cmds...)
+	case ibcAskedMsg:
+		m.ibcAsked(msg)
+		return m, nil
 	case streamClosedMsg:
 		m.cv.closed = true
 		m.reconnWait = false
@@ -65,6 +72,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // handleKey implements the key routing. Matching is by key.Matches only;
 // disabled bindings never match.
 func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.ibcWait {
+		m.ibcWait = false
+		m.setNotice(noticeNone, "")
+	}
+	if m.ibc.open {
+		return m.ibcKey(msg)
+	}
 	focused := m.panes[m.focus]
 	if focused.Typing() {
 		if key.Matches(msg, m.keys.Interrupt) {
@@ -91,6 +105,18 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.reconnWait = true
 		m.setNotice(noticeInfo, "reconnect requested…")
 		return m, reconnectCmd(m.opts.Sup)
+	case key.Matches(msg, m.keys.IBC):
+		if m.help.ShowAll {
+			m.help.ShowAll = false
+			m.relayout()
+		}
+		m.ibc.show()
+		m.syncKeys()
+		return m, nil
+	case key.Matches(msg, m.keys.IBCOff):
+		m.ibcWait = true
+		m.setNotice(noticeInfo, "IBC not configured: set ibc_address (or --ibc-address) to send remedies")
+		return m, nil
 	case key.Matches(msg, m.keys.Filter):
 		m.log.cycleFilter()
 		return m, nil
@@ -216,4 +242,29 @@ func maxTime(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// ibcKey gives a key to the open IBC menu, which owns the keyboard (only
+// ctrl+c still quits); a chosen command goes to the supervisor in a Cmd.
+func (m Model) ibcKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.keys.Interrupt) {
+		return m, tea.Quit
+	}
+	cmd, send := m.ibc.update(msg)
+	m.syncKeys()
+	if !send {
+		return m, nil
+	}
+	m.ibcWait = true
+	m.setNotice(noticeInfo, "asking IBC for "+string(cmd)+"…")
+	return m, askIBCCmd(m.opts.Sup, cmd)
+}
+
+// ibcAsked shows whether the supervisor took the request. When it did,
+// the request and IBC's answer follow as events in the log.
+func (m *Model) ibcAsked(msg ibcAskedMsg) {
+	if msg.err != nil {
+		m.ibcWait = false
+		m.setNotice(noticeError, "IBC "+string(msg.cmd)+" not sent: "+sanitize(msg.err.Error()))
+	}
 }

@@ -183,8 +183,16 @@ func (m Model) timelineView() string {
 	return frame(st, frameSpec{title: title, tag: legend, body: body, width: m.w, height: m.lay.tlH})
 }
 
-// bottomView is the full help, the chain pane, or the event log.
+// bottomView is the full help, the chain pane, or the event log, with the
+// IBC menu over its middle while it is open.
 func (m Model) bottomView() string {
+	if !m.ibc.open {
+		return m.bottomPane()
+	}
+	return overlay(m.bottomPane(), m.ibc.view(m.st, m.w), m.w)
+}
+
+func (m Model) bottomPane() string {
 	st := m.st
 	if m.help.ShowAll {
 		body := m.help.FullHelpView(rootHelp{g: m.keys, pane: m.panes[m.focus]}.FullHelp())
@@ -214,5 +222,9 @@ func (m Model) footerView() string {
 	}
 	h := m.help
 	h.Width = max(0, m.w-1-ansi.StringWidth(left))
-	return fit(" "+left+h.ShortHelpView(rootHelp{g: m.keys, pane: m.panes[m.focus]}.ShortHelp()), m.w)
+	keys := rootHelp{g: m.keys, pane: m.panes[m.focus]}.ShortHelp()
+	if m.ibc.open {
+		keys = append(m.ibc.ShortHelp(), m.keys.Interrupt)
+	}
+	return fit(" "+left+h.ShortHelpView(keys), m.w)
 }

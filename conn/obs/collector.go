@@ -35,7 +35,7 @@ var (
 	dFailed    = desc("ibwatch_failed_attempts_total", "Connection attempts that failed before the session was ready.")
 	dReconn    = desc("ibwatch_reconnects_total", "Successful connects after a lost session (automatic or forced).")
 	dForced    = desc("ibwatch_forced_reconnects_total", `Reconnects requested by the user ("reconnect now").`)
-	dIBC       = desc("ibwatch_ibc_commands_total", "Commands to IBC's command server by command and outcome: sent, then ok, error, unreachable or timeout; withheld when the restart budget was spent.", "command", "outcome")
+	dIBC       = desc("ibwatch_ibc_commands_total", "Commands to IBC's command server by command and outcome: sent, then ok, error, unreachable or timeout; withheld when the restart budget was spent; manual (also counted as sent) and busy for commands asked by hand.", "command", "outcome")
 	dLinks     = desc("ibwatch_link_restarts_total", "Link processes started after the first one.")
 	dHB        = desc("ibwatch_heartbeats_total", "Heartbeats answered by TWS.")
 	dHBMissed  = desc("ibwatch_heartbeats_missed_total", "Heartbeats TWS did not answer in time.")

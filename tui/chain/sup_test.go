@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/ibc"
 )
 
 // connectedSup is the dashboard's supervisor in the chain's tests: connected
@@ -38,6 +39,7 @@ func (s staticSup) Events() <-chan conn.Event { return nil }
 func (s staticSup) Status() conn.Status       { return s.st }
 func (s staticSup) Metrics() conn.Metrics     { return s.met }
 func (s staticSup) ReconnectNow()             {}
+func (s staticSup) AskIBC(ibc.Command) error  { return conn.ErrIBCOff }
 
 // fixedClock is the dashboard's clock in the tests: always t0.
 func fixedClock() time.Time { return t0 }

@@ -19,6 +19,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/ibc"
 	"github.com/ibwatch/ibwatch/theme"
 	"github.com/ibwatch/ibwatch/tui"
 	"github.com/ibwatch/ibwatch/tui/screen"
@@ -87,6 +88,9 @@ func (s *scripted) ReconnectNow() {
 	default:
 	}
 }
+
+// AskIBC: the preview has no IBC (its menu stays closed).
+func (s *scripted) AskIBC(ibc.Command) error { return conn.ErrIBCOff }
 
 func (s *scripted) Status() conn.Status {
 	s.mu.Lock()
