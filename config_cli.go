@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/ibwatch/ibwatch/conn"
-	"github.com/ibwatch/ibwatch/conn/obs"
+	"github.com/ibwatch/ibwatch/internal/config"
 	"github.com/ibwatch/ibwatch/scanner"
 )
 
@@ -33,78 +32,59 @@ type options struct {
 	configFound bool
 }
 
-// options turns settings into what main wires.
-func (s *settings) options() options {
-	o := options{
+// newOptions turns settings into what main wires.
+func newOptions(s *config.Settings) options {
+	return options{
+		cfg:     s.Conn(),
 		noColor: s.NoColor || os.Getenv("NO_COLOR") != "", background: s.Background,
 		bell: s.Bell, debug: s.Debug, stateDir: s.StateDir, logFile: s.LogFile,
-		watchlist: s.Watchlist, deals: s.Deals,
+		metricsAddr: s.MetricsListen(),
+		watchlist:   s.Watchlist, deals: s.Deals,
 		configPath: s.ConfigPath, configFound: s.ConfigFound,
 	}
-	o.metricsAddr, _ = obs.ListenAddr(s.MetricsAddr) // checked when the value was set
-	o.cfg = conn.Config{
-		Host: s.Host, Port: s.Port, ClientIDs: s.ClientIDs,
-		Heartbeat: s.Heartbeat, HeartbeatTimeout: s.HeartbeatTimeout,
-		DialTimeout: s.DialTimeout, HandshakeTimeout: s.HandshakeTimeout,
-		BackoffBase: s.BackoffBase, BackoffMax: s.BackoffMax,
-		FastRetry: s.FastRetry, FastRetryFor: s.FastRetryFor,
-		IBC: conn.IBCConfig{Addr: s.IBCAddress, DataAfter: s.IBCDataAfter, AccountAfter: s.IBCAccountAfter,
-			RestartAfter: s.IBCRestartAfter, MaxRestarts: s.IBCMaxRestarts},
-		JournalDir: filepath.Join(s.StateDir, "events"),
-		Schedule: conn.Schedule{
-			DailyRestart: s.DailyRestart, RestartWindow: s.RestartWindow,
-			WeeklyRelogin: s.WeeklyRelogin, Location: s.location,
-		},
-	}
-	return o
 }
 
 // parseOptions parses the watcher's command line with the file and the
 // environment. code is -1 to go on, else the exit status (0 after --help,
 // 2 for bad usage or configuration). The help asked for goes to out (so
 // that ibwatch --help | less works); errors go to errOut.
-func parseOptions(args []string, env environment, out, errOut io.Writer) (options, int) {
-	c := newCLIFlags("ibwatch", errOut, true)
-	l := loader{env: env}
-	err := c.fs.Parse(args)
+func parseOptions(args []string, env config.Env, out, errOut io.Writer) (options, int) {
+	f := config.NewFlags("ibwatch", errOut)
+	headless := f.Bool("headless", false, "no dashboard: write each event as one JSON line on stdout")
+	demo := f.Bool("demo", false, "start the built-in TWS simulator with a fault schedule and watch it")
+	err := f.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		s, _ := l.load(c) // best effort: the paths in the help
-		printUsage(out, c, s)
+		s, _ := f.Load(env) // best effort: the paths in the help
+		printUsage(out, f, s)
 		return options{}, 0
 	}
 	if err != nil {
 		fmt.Fprintln(errOut, "Run ibwatch --help for the flags.")
 		return options{}, 2
 	}
-	if c.fs.NArg() > 0 {
-		fmt.Fprintf(errOut, "ibwatch: unexpected argument %q (run ibwatch --help)\n", c.fs.Arg(0))
+	if f.NArg() > 0 {
+		fmt.Fprintf(errOut, "ibwatch: unexpected argument %q (run ibwatch --help)\n", f.Arg(0))
 		return options{}, 2
 	}
-	s, err := l.load(c)
+	s, err := f.Load(env)
 	if err != nil {
-		printConfigErrors(errOut, err)
+		config.PrintErrors(errOut, err)
 		return options{}, 2
 	}
-	o := s.options()
-	o.headless, o.demo = c.headless, c.demo
+	o := newOptions(s)
+	o.headless, o.demo = *headless, *demo
 	// The supervisor's own checks (e.g. its pacing limits) as a last guard.
 	cfg := o.cfg.Defaults()
 	if err := errors.Join(cfg.Validate(), cfg.Schedule.Validate()); err != nil {
-		printConfigErrors(errOut, err)
+		config.PrintErrors(errOut, err)
 		return options{}, 2
 	}
 	return o, -1
 }
 
-// printConfigErrors prints each problem on its own line.
-func printConfigErrors(w io.Writer, err error) {
-	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintln(w, "ibwatch:", line)
-	}
-	fmt.Fprintln(w, "ibwatch: not started: fix the configuration (ibwatch config shows every value and its source)")
-}
-
-func printUsage(w io.Writer, c *cliFlags, s *settings) {
+// printUsage is the watcher's --help: the commands, the flags, and the
+// paths of the config file, the log and the journal.
+func printUsage(w io.Writer, f *config.Flags, s *config.Settings) {
 	fmt.Fprint(w, `Usage: ibwatch [flags]                 watch TWS/Gateway (dashboard)
        ibwatch --headless [flags]      watch; one JSON event per line on stdout
        ibwatch --demo [flags]          watch the built-in simulator, with faults
@@ -116,8 +96,8 @@ func printUsage(w io.Writer, c *cliFlags, s *settings) {
 
 Flags:
 `)
-	c.fs.SetOutput(w)
-	c.fs.PrintDefaults()
+	f.SetOutput(w)
+	f.PrintDefaults()
 	found := "not found"
 	if s.ConfigFound {
 		found = "found"
@@ -131,46 +111,45 @@ over the file.
 Config file: %s (%s)
 Log file:    %s
 Event journal: %s
-`, s.ConfigPath, found, s.LogFile, filepath.Join(s.StateDir, "events"))
+`, s.ConfigPath, found, s.LogFile, s.JournalDir())
 }
 
 // runConfig is `ibwatch config [--init [--force]] [flags]`.
-func runConfig(args []string, env environment, stdout, stderr io.Writer) int {
-	c := newCLIFlags("ibwatch config", stderr, false)
-	initFile := c.fs.Bool("init", false, "write a commented example config file (to --config, or the default path)")
-	force := c.fs.Bool("force", false, "with --init: replace an existing file")
-	l := loader{env: env}
-	err := c.fs.Parse(args)
+func runConfig(args []string, env config.Env, stdout, stderr io.Writer) int {
+	f := config.NewFlags("ibwatch config", stderr)
+	initFile := f.Bool("init", false, "write a commented example config file (to --config, or the default path)")
+	force := f.Bool("force", false, "with --init: replace an existing file")
+	err := f.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, "Usage: ibwatch config [--init [--force]] [--config FILE] [flags]\n\n"+
 			"Prints the effective configuration, each value with where it came from\n"+
 			"(default, file:line, env VAR or flag --x); with --init writes a commented example.\n\nFlags:\n")
-		c.fs.SetOutput(stdout)
-		c.fs.PrintDefaults()
+		f.SetOutput(stdout)
+		f.PrintDefaults()
 		return 0
 	}
 	if err != nil {
 		return 2
 	}
-	if c.fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "ibwatch config: unexpected argument %q\n", c.fs.Arg(0))
+	if f.NArg() > 0 {
+		fmt.Fprintf(stderr, "ibwatch config: unexpected argument %q\n", f.Arg(0))
 		return 2
 	}
 	if *initFile {
-		path, _ := l.resolveConfigPath(c.config)
-		if err := writeExample(path, *force); err != nil {
+		path := f.Path(env)
+		if err := config.WriteExample(path, *force); err != nil {
 			fmt.Fprintln(stderr, "ibwatch config:", err)
 			return 1
 		}
 		fmt.Fprintln(stdout, "wrote", path)
 		return 0
 	}
-	s, err := l.load(c)
+	s, err := f.Load(env)
 	if err != nil {
-		printConfigErrors(stderr, err)
+		config.PrintErrors(stderr, err)
 		return 2
 	}
-	if err := writeEffective(stdout, s); err != nil {
+	if err := s.WriteEffective(stdout); err != nil {
 		return 1
 	}
 	return 0
@@ -200,7 +179,7 @@ func takeConfigFlag(args []string) (rest []string, path string) {
 // the file has one and the user gave no --deal) in front of the user's
 // arguments: the flag parser keeps the last value, so the user's flags win.
 // The chain keeps its own client id (191…): the watcher usually holds ours.
-func chainArgs(s *settings, args []string) []string {
+func chainArgs(s *config.Settings, args []string) []string {
 	pre := []string{"--host", s.Host, "--port", strconv.Itoa(s.Port)}
 	sym, hasDeal := "", false
 	for i, a := range args {
@@ -216,12 +195,12 @@ func chainArgs(s *settings, args []string) []string {
 		if d.Symbol != sym || hasDeal {
 			continue
 		}
-		pre = append(pre, "--deal", formatPrice(d.Price))
+		pre = append(pre, "--deal", strconv.FormatFloat(d.Price, 'f', -1, 64))
 		if !d.ExpectedClose.IsZero() {
 			pre = append(pre, "--close", d.ExpectedClose.Format("2006-01-02"))
 		}
 		if d.BreakPrice > 0 {
-			pre = append(pre, "--break", formatPrice(d.BreakPrice))
+			pre = append(pre, "--break", strconv.FormatFloat(d.BreakPrice, 'f', -1, 64))
 		}
 	}
 	return append(pre, args...)

@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ibwatch/ibwatch/internal/config"
 	"github.com/ibwatch/ibwatch/scanner"
 )
 
 func TestChainArgsAddEndpointAndDeal(t *testing.T) {
-	s := defaultSettings()
+	s := &config.Settings{}
 	s.Host, s.Port = "10.0.0.5", 4002
 	s.Deals = []scanner.Deal{{Symbol: "ATVI", Price: 95, BreakPrice: 75, ExpectedClose: time.Date(2023, 10, 13, 0, 0, 0, 0, time.UTC)}}
 	cases := []struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/ibwatch/ibwatch/conn/link"
 	"github.com/ibwatch/ibwatch/conn/obs"
 	"github.com/ibwatch/ibwatch/conn/twsim"
+	"github.com/ibwatch/ibwatch/internal/config"
 	"github.com/ibwatch/ibwatch/scanner"
 )
 
@@ -44,15 +45,15 @@ func run(args []string) int {
 		case "scan":
 			return runScan(args[1:])
 		case "config":
-			return runConfig(args[1:], osEnv, os.Stdout, os.Stderr)
+			return runConfig(args[1:], config.OSEnv{}, os.Stdout, os.Stderr)
 		case "ibc":
-			return runIBC(args[1:], osEnv, os.Stdin, stdinIsTerminal(), os.Stdout, os.Stderr)
+			return runIBC(args[1:], config.OSEnv{}, os.Stdin, stdinIsTerminal(), os.Stdout, os.Stderr)
 		case "version", "--version":
 			fmt.Println(obs.Build())
 			return 0
 		}
 	}
-	o, code := parseOptions(args, osEnv, os.Stdout, os.Stderr)
+	o, code := parseOptions(args, config.OSEnv{}, os.Stdout, os.Stderr)
 	if code >= 0 {
 		return code
 	}
@@ -188,14 +189,12 @@ func startDemoSim(ctx context.Context, lg *slog.Logger) (*twsim.Server, func(), 
 // timings and deals (its own flags win: they come after ours).
 func runChain(args []string) int {
 	args, cfgPath := takeConfigFlag(args)
-	c := newCLIFlags("ibwatch chain", io.Discard, false)
-	c.config = cfgPath
-	s, err := loader{env: osEnv}.load(c)
+	s, err := config.Load(configArgs(cfgPath), config.OSEnv{})
 	if err != nil {
-		printConfigErrors(os.Stderr, err)
+		config.PrintErrors(os.Stderr, err)
 		return 2
 	}
-	o := s.options()
+	o := newOptions(s)
 	logw, lg, err := openLog(o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ibwatch chain: cannot open the log file:", err)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"strconv"
@@ -11,13 +10,14 @@ import (
 
 	"github.com/charmbracelet/x/term"
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/internal/config"
 	"github.com/ibwatch/ibwatch/scanner"
 )
 
 // runScan runs `ibwatch scan [SYMBOL...] …` over the config file's deals,
 // with its endpoint (flags on the command line win).
 func runScan(args []string) int {
-	return oneShot("scan", args, func(ctx context.Context, s *settings, args []string, newSup newSupFunc) int {
+	return oneShot("scan", args, func(ctx context.Context, s *config.Settings, args []string, newSup newSupFunc) int {
 		pre := []string{"--host", s.Host, "--port", strconv.Itoa(s.Port)}
 		// Progress lines only on a terminal: never in a file or a pipe.
 		progress := term.IsTerminal(os.Stderr.Fd())
@@ -33,16 +33,14 @@ type newSupFunc = func(conn.Config) (*conn.Supervisor, error)
 // file, cancel on SIGINT/SIGTERM, and build supervisors with the config's
 // settings for the endpoint the command picks (no journal: a one-shot
 // fetch is not the watcher's history).
-func oneShot(name string, args []string, run func(ctx context.Context, s *settings, args []string, newSup newSupFunc) int) int {
+func oneShot(name string, args []string, run func(ctx context.Context, s *config.Settings, args []string, newSup newSupFunc) int) int {
 	args, cfgPath := takeConfigFlag(args)
-	c := newCLIFlags("ibwatch "+name, io.Discard, false)
-	c.config = cfgPath
-	s, err := loader{env: osEnv}.load(c)
+	s, err := config.Load(configArgs(cfgPath), config.OSEnv{})
 	if err != nil {
-		printConfigErrors(os.Stderr, err)
+		config.PrintErrors(os.Stderr, err)
 		return 2
 	}
-	o := s.options()
+	o := newOptions(s)
 	logf, lg, err := openLog(o)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ibwatch %s: cannot open the log file: %v\n", name, err)
@@ -59,4 +57,13 @@ func oneShot(name string, args []string, run func(ctx context.Context, s *settin
 		return conn.New(cfg)
 	}
 	return run(ctx, s, args, newSup)
+}
+
+// configArgs is the command line that names the config file path ("" =
+// none: IBWATCH_CONFIG or the default path).
+func configArgs(path string) []string {
+	if path == "" {
+		return nil
+	}
+	return []string{"--config=" + path}
 }
