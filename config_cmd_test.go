@@ -32,7 +32,7 @@ func writeFile(t *testing.T, dir, name, body string) string {
 
 func TestBadConfigDoesNotStart(t *testing.T) {
 	var out bytes.Buffer
-	_, code := parseOptions([]string{"--config", filepath.Join("internal", "config", "testdata", "config", "bad_duration.toml")}, env{}, &out, &out)
+	_, _, code := parseWatch([]string{"--config", filepath.Join("internal", "config", "testdata", "config", "bad_duration.toml")}, env{}, &out, &out)
 	if code != 2 {
 		t.Fatalf("exit status %d, want 2", code)
 	}
@@ -47,7 +47,7 @@ func TestBadConfigDoesNotStart(t *testing.T) {
 func TestMisspeltVariableDoesNotStart(t *testing.T) {
 	typo := "IBWATCH_HEARTBEAT_" + "TIMOUT" // spelt in two halves so the repository scan skips it
 	var out, errOut bytes.Buffer
-	if _, code := parseOptions(nil, env{typo: "5s", "IBWATCH_CONFIG": os.DevNull}, &out, &errOut); code != 2 ||
+	if _, _, code := parseWatch(nil, env{typo: "5s", "IBWATCH_CONFIG": os.DevNull}, &out, &errOut); code != 2 ||
 		!strings.Contains(errOut.String(), "not started") {
 		t.Fatalf("a misspelt variable: exit %d, %q; want a refusal to start (2)", code, errOut.String())
 	}
@@ -76,7 +76,7 @@ func TestHelpGoesToStdoutAndNamesConfigAndLogFile(t *testing.T) {
 	dir := t.TempDir()
 	path := writeFile(t, dir, "c.toml", "log_file = \"/var/tmp/ibw.log\"\n")
 	var out, errOut bytes.Buffer
-	if _, code := parseOptions([]string{"--config", path, "--help"}, env{}, &out, &errOut); code != 0 || errOut.Len() > 0 {
+	if _, _, code := parseWatch([]string{"--config", path, "--help"}, env{}, &out, &errOut); code != 0 || errOut.Len() > 0 {
 		t.Fatalf("--help: exit %d, stderr %q", code, errOut.String())
 	}
 	for _, want := range []string{"Config file: " + path + " (found)", "Log file:    /var/tmp/ibw.log", "-metrics-addr"} {
@@ -89,7 +89,7 @@ func TestHelpGoesToStdoutAndNamesConfigAndLogFile(t *testing.T) {
 		t.Fatalf("config --help: exit %d, stdout %q, stderr %q", rc, out.String(), errOut.String())
 	}
 	out.Reset()
-	if _, code := parseOptions([]string{"--no-such-flag"}, env{}, &out, &errOut); code != 2 || out.Len() > 0 ||
+	if _, _, code := parseWatch([]string{"--no-such-flag"}, env{}, &out, &errOut); code != 2 || out.Len() > 0 ||
 		!strings.Contains(errOut.String(), "no-such-flag") {
 		t.Fatalf("bad flag: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
 	}

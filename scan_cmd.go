@@ -40,8 +40,7 @@ func oneShot(name string, args []string, run func(ctx context.Context, s *config
 		config.PrintErrors(os.Stderr, err)
 		return 2
 	}
-	o := newOptions(s)
-	logf, lg, err := openLog(o)
+	logf, lg, err := openLog(s)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ibwatch %s: cannot open the log file: %v\n", name, err)
 		return 1
@@ -50,7 +49,7 @@ func oneShot(name string, args []string, run func(ctx context.Context, s *config
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	newSup := func(c conn.Config) (*conn.Supervisor, error) {
-		cfg := o.cfg
+		cfg := s.Conn()
 		cfg.Host, cfg.Port, cfg.ClientIDs = c.Host, c.Port, c.ClientIDs
 		cfg.JournalDir = ""
 		cfg.Logger, cfg.LinkStderr = lg.With("component", name), logf

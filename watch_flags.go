@@ -5,50 +5,23 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
-	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/internal/config"
-	"github.com/ibwatch/ibwatch/scanner"
 )
 
-// options are the watcher's settings, ready for wiring.
-type options struct {
-	cfg         conn.Config
-	headless    bool
-	demo        bool
-	noColor     bool
-	background  string // auto, dark, light
-	bell        bool
-	debug       bool
-	stateDir    string
-	logFile     string
-	metricsAddr string // listen address ("" = off)
-	watchlist   []string
-	deals       []scanner.Deal
-	configPath  string
-	configFound bool
+// mode is how the watcher runs, from its own flags beside the settings.
+type mode struct {
+	headless bool // no dashboard: JSON events on stdout
+	demo     bool // watch the built-in simulator
 }
 
-// newOptions turns settings into what main wires.
-func newOptions(s *config.Settings) options {
-	return options{
-		cfg:     s.Conn(),
-		noColor: s.NoColor || os.Getenv("NO_COLOR") != "", background: s.Background,
-		bell: s.Bell, debug: s.Debug, stateDir: s.StateDir, logFile: s.LogFile,
-		metricsAddr: s.MetricsListen(),
-		watchlist:   s.Watchlist, deals: s.Deals,
-		configPath: s.ConfigPath, configFound: s.ConfigFound,
-	}
-}
-
-// parseOptions parses the watcher's command line with the file and the
+// parseWatch parses the watcher's command line with the file and the
 // environment. code is -1 to go on, else the exit status (0 after --help,
 // 2 for bad usage or configuration). The help asked for goes to out (so
 // that ibwatch --help | less works); errors go to errOut.
-func parseOptions(args []string, env config.Env, out, errOut io.Writer) (options, int) {
+func parseWatch(args []string, env config.Env, out, errOut io.Writer) (*config.Settings, mode, int) {
 	f := config.NewFlags("ibwatch", errOut)
 	headless := f.Bool("headless", false, "no dashboard: write each event as one JSON line on stdout")
 	demo := f.Bool("demo", false, "start the built-in TWS simulator with a fault schedule and watch it")
@@ -56,30 +29,22 @@ func parseOptions(args []string, env config.Env, out, errOut io.Writer) (options
 	if errors.Is(err, flag.ErrHelp) {
 		s, _ := f.Load(env) // best effort: the paths in the help
 		printUsage(out, f, s)
-		return options{}, 0
+		return nil, mode{}, 0
 	}
 	if err != nil {
 		fmt.Fprintln(errOut, "Run ibwatch --help for the flags.")
-		return options{}, 2
+		return nil, mode{}, 2
 	}
 	if f.NArg() > 0 {
 		fmt.Fprintf(errOut, "ibwatch: unexpected argument %q (run ibwatch --help)\n", f.Arg(0))
-		return options{}, 2
+		return nil, mode{}, 2
 	}
 	s, err := f.Load(env)
 	if err != nil {
 		config.PrintErrors(errOut, err)
-		return options{}, 2
+		return nil, mode{}, 2
 	}
-	o := newOptions(s)
-	o.headless, o.demo = *headless, *demo
-	// The supervisor's own checks (e.g. its pacing limits) as a last guard.
-	cfg := o.cfg.Defaults()
-	if err := errors.Join(cfg.Validate(), cfg.Schedule.Validate()); err != nil {
-		config.PrintErrors(errOut, err)
-		return options{}, 2
-	}
-	return o, -1
+	return s, mode{headless: *headless, demo: *demo}, -1
 }
 
 // printUsage is the watcher's --help: the commands, the flags, and the
@@ -112,47 +77,6 @@ Config file: %s (%s)
 Log file:    %s
 Event journal: %s
 `, s.ConfigPath, found, s.LogFile, s.JournalDir())
-}
-
-// runConfig is `ibwatch config [--init [--force]] [flags]`.
-func runConfig(args []string, env config.Env, stdout, stderr io.Writer) int {
-	f := config.NewFlags("ibwatch config", stderr)
-	initFile := f.Bool("init", false, "write a commented example config file (to --config, or the default path)")
-	force := f.Bool("force", false, "with --init: replace an existing file")
-	err := f.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, "Usage: ibwatch config [--init [--force]] [--config FILE] [flags]\n\n"+
-			"Prints the effective configuration, each value with where it came from\n"+
-			"(default, file:line, env VAR or flag --x); with --init writes a commented example.\n\nFlags:\n")
-		f.SetOutput(stdout)
-		f.PrintDefaults()
-		return 0
-	}
-	if err != nil {
-		return 2
-	}
-	if f.NArg() > 0 {
-		fmt.Fprintf(stderr, "ibwatch config: unexpected argument %q\n", f.Arg(0))
-		return 2
-	}
-	if *initFile {
-		path := f.Path(env)
-		if err := config.WriteExample(path, *force); err != nil {
-			fmt.Fprintln(stderr, "ibwatch config:", err)
-			return 1
-		}
-		fmt.Fprintln(stdout, "wrote", path)
-		return 0
-	}
-	s, err := f.Load(env)
-	if err != nil {
-		config.PrintErrors(stderr, err)
-		return 2
-	}
-	if err := s.WriteEffective(stdout); err != nil {
-		return 1
-	}
-	return 0
 }
 
 // takeConfigFlag removes --config FILE (or --config=FILE) from a
