@@ -24,7 +24,6 @@ import (
 	"github.com/ibwatch/ibwatch/conn/obs"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 	"github.com/ibwatch/ibwatch/internal/config"
-	"github.com/ibwatch/ibwatch/scanner"
 )
 
 func main() {
@@ -186,31 +185,4 @@ func startDemoSim(ctx context.Context, lg *slog.Logger) (*twsim.Server, func(), 
 		twsim.RunChaos(cctx, sim, twsim.ChaosConfig{Seed: time.Now().UnixNano(), Demo: true})
 	}()
 	return sim, func() { cancel(); <-chaosDone; sim.Close() }, nil
-}
-
-// runChain runs `ibwatch chain SYMBOL …` with the config file's endpoint,
-// timings and deals (its own flags win: they come after ours).
-func runChain(args []string) int {
-	args, cfgPath := takeConfigFlag(args)
-	s, err := config.Load(configArgs(cfgPath), config.OSEnv{})
-	if err != nil {
-		config.PrintErrors(os.Stderr, err)
-		return 2
-	}
-	logw, lg, err := openLog(s)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ibwatch chain: cannot open the log file:", err)
-		return 1
-	}
-	defer logw.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
-	defer stop()
-	newSup := func(c conn.Config) (*conn.Supervisor, error) {
-		cfg := s.Conn()
-		cfg.Host, cfg.Port, cfg.ClientIDs = c.Host, c.Port, c.ClientIDs
-		cfg.JournalDir = "" // a one-shot fetch is not the watcher's history
-		cfg.Logger, cfg.LinkStderr = lg.With("component", "chain"), logw
-		return conn.New(cfg)
-	}
-	return scanner.ChainMain(ctx, chainArgs(s, args), os.Stdout, os.Stderr, newSup)
 }

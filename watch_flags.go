@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 
 	"github.com/ibwatch/ibwatch/internal/config"
 )
@@ -77,72 +75,4 @@ Config file: %s (%s)
 Log file:    %s
 Event journal: %s
 `, s.ConfigPath, found, s.LogFile, s.JournalDir())
-}
-
-// takeConfigFlag removes --config FILE (or --config=FILE) from a
-// subcommand's arguments, which its own parser would reject.
-func takeConfigFlag(args []string) (rest []string, path string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || name != "config" {
-			rest = append(rest, a)
-			continue
-		}
-		if hasVal {
-			path = val
-		} else if i+1 < len(args) {
-			path = args[i+1]
-			i++
-		}
-	}
-	return rest, path
-}
-
-// chainArgs puts the configured endpoint (and the deal for the symbol, if
-// the file has one and the user gave no --deal) in front of the user's
-// arguments: the flag parser keeps the last value, so the user's flags win.
-// The chain keeps its own client id (191…): the watcher usually holds ours.
-func chainArgs(s *config.Settings, args []string) []string {
-	pre := []string{"--host", s.Host, "--port", strconv.Itoa(s.Port)}
-	sym, hasDeal := "", false
-	for i, a := range args {
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch {
-		case strings.HasPrefix(a, "-") && name == "deal":
-			hasDeal = true
-		case !strings.HasPrefix(a, "-") && sym == "" && !takesValue(args, i):
-			sym = strings.ToUpper(strings.TrimSpace(a))
-		}
-	}
-	for _, d := range s.Deals {
-		if d.Symbol != sym || hasDeal {
-			continue
-		}
-		pre = append(pre, "--deal", strconv.FormatFloat(d.Price, 'f', -1, 64))
-		if !d.ExpectedClose.IsZero() {
-			pre = append(pre, "--close", d.ExpectedClose.Format("2006-01-02"))
-		}
-		if d.BreakPrice > 0 {
-			pre = append(pre, "--break", strconv.FormatFloat(d.BreakPrice, 'f', -1, 64))
-		}
-	}
-	return append(pre, args...)
-}
-
-// takesValue reports whether args[i] is the value of the flag before it
-// (a "--flag value" pair; --json and --help take none).
-func takesValue(args []string, i int) bool {
-	if i == 0 {
-		return false
-	}
-	prev := args[i-1]
-	if !strings.HasPrefix(prev, "-") || strings.Contains(prev, "=") {
-		return false
-	}
-	switch strings.TrimLeft(prev, "-") {
-	case "json", "h", "help":
-		return false
-	}
-	return true
 }

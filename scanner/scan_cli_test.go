@@ -16,7 +16,7 @@ func runScan(t *testing.T, deals []Deal, args ...string) (code int, stdout, stde
 	t.Helper()
 	needLink(t)
 	var out, errb bytes.Buffer
-	code = ScanMain(context.Background(), args, deals, &out, &errb, false, testSup)
+	code = ScanMain(context.Background(), args, &out, &errb, false, fixed(Defaults{Deals: deals, NewSup: testSup}))
 	return code, out.String(), errb.String()
 }
 
