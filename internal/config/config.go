@@ -29,6 +29,10 @@ import (
 // then IBWATCH_* environment variables, then flags (each layer wins over
 // the one before). Every key remembers where its value came from. Load
 // has checked every value: a Settings from Load is ready to use.
+//
+// Each field holds the key of the same name (Host: host, ClientIDs:
+// client_id, IBCAddress: ibc_address, Deals: the [deals.SYMBOL] tables);
+// `ibwatch config --init` writes what each one means.
 type Settings struct {
 	Host             string
 	Port             int
@@ -40,7 +44,7 @@ type Settings struct {
 	BackoffBase      time.Duration
 	BackoffMax       time.Duration
 	StateDir         string
-	LogFile          string // "" until resolved: state_dir/ibwatch.log
+	LogFile          string // default: ibwatch.log in StateDir
 	Debug            bool
 	Bell             bool
 	NoColor          bool
@@ -157,10 +161,6 @@ func (s *Settings) origin(key string) origin {
 // JournalDir is where the watcher keeps its event journal: events/ in
 // state_dir.
 func (s *Settings) JournalDir() string { return filepath.Join(s.StateDir, "events") }
-
-// Location is the time zone of daily_restart (timezone, loaded; the
-// machine's when timezone is "").
-func (s *Settings) Location() *time.Location { return s.location }
 
 // MetricsListen is the address to serve /metrics on, with the host filled
 // in (":9464" becomes 127.0.0.1:9464); "" when metrics are off.

@@ -112,8 +112,10 @@ func exampleConfig() string {
 	return b.String()
 }
 
-// WriteExample writes exampleConfig to path, refusing to replace an
-// existing file unless force.
+// WriteExample writes the commented example of `ibwatch config --init`
+// (every key with its default, commented out, and an example deal) to
+// path, creating its directory; it refuses to replace an existing file
+// unless force.
 func WriteExample(path string, force bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
