@@ -12,16 +12,17 @@ import (
 	"time"
 
 	"github.com/ibwatch/ibwatch/conn/ibc"
+	"github.com/ibwatch/ibwatch/internal/config"
 )
 
 // runIBC is `ibwatch ibc [flags] COMMAND`: one command to IBC's command
 // server, for scripts and for a person at a terminal. Exit status: 0 IBC
 // answered OK, 1 it answered ERROR, could not be reached or did not answer
 // (or a RESTART was not confirmed), 2 bad usage or configuration.
-func runIBC(args []string, env environment, stdin io.Reader, terminal bool, stdout, stderr io.Writer) int {
-	c := newCLIFlags("ibwatch ibc", stderr, false)
-	yes := c.fs.Bool("yes", false, "RESTART without asking (it asks only when stdin is a terminal)")
-	timeout := c.fs.Duration("timeout", 10*time.Second, "how long to wait for IBC's answer")
+func runIBC(args []string, env config.Env, stdin io.Reader, terminal bool, stdout, stderr io.Writer) int {
+	f := config.NewFlags("ibwatch ibc", stderr)
+	yes := f.Bool("yes", false, "RESTART without asking (it asks only when stdin is a terminal)")
+	timeout := f.Duration("timeout", 10*time.Second, "how long to wait for IBC's answer")
 	usage := func() {
 		fmt.Fprint(stderr, "Usage: ibwatch ibc [--ibc-address HOST:PORT] [--yes] [--timeout 10s] COMMAND\n\n"+
 			"Sends one command to IBC's command server (ibc_address in the config file):\n"+
@@ -31,11 +32,11 @@ func runIBC(args []string, env environment, stdin io.Reader, terminal bool, stdo
 			"Exit status: 0 OK, 1 IBC answered ERROR or could not be reached, 2 bad usage.\n")
 	}
 	// Flags may come before or after the command.
-	err := c.fs.Parse(args)
+	err := f.Parse(args)
 	var words []string
-	for err == nil && c.fs.NArg() > 0 {
-		words = append(words, c.fs.Arg(0))
-		err = c.fs.Parse(c.fs.Args()[1:])
+	for err == nil && f.NArg() > 0 {
+		words = append(words, f.Arg(0))
+		err = f.Parse(f.Args()[1:])
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		usage()
@@ -57,9 +58,9 @@ func runIBC(args []string, env environment, stdin io.Reader, terminal bool, stdo
 		fmt.Fprintln(stderr, "ibwatch ibc: --timeout must be longer than 0s")
 		return 2
 	}
-	s, err := loader{env: env}.load(c)
+	s, err := f.Load(env)
 	if err != nil {
-		printConfigErrors(stderr, err)
+		config.PrintErrors(stderr, err)
 		return 2
 	}
 	if s.IBCAddress == "" {

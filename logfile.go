@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/natefinch/lumberjack.v2"
+
+	"github.com/ibwatch/ibwatch/internal/config"
 )
 
 // The log file is rotated by size, so that nothing (a flood of rejected
@@ -29,24 +31,24 @@ const (
 // writer, which the caller passes as conn.Config.LinkStderr) the link's
 // stderr to the rotating log file. Identical records are rate-limited
 // (repeatLimiter). The caller closes the writer at exit.
-func openLog(o options) (*lumberjack.Logger, *slog.Logger, error) {
-	if err := os.MkdirAll(o.stateDir, 0o700); err != nil {
+func openLog(s *config.Settings) (*lumberjack.Logger, *slog.Logger, error) {
+	if err := os.MkdirAll(s.StateDir, 0o700); err != nil {
 		return nil, nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(o.logFile), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(s.LogFile), 0o700); err != nil {
 		return nil, nil, err
 	}
 	// Open once here so that an unwritable file is an error now rather than
 	// lost log lines later (the rotating writer opens it lazily), and so
 	// that a new file is private.
-	f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(s.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, nil, err
 	}
 	_ = f.Close()
-	w := &lumberjack.Logger{Filename: o.logFile, MaxSize: logMaxMB, MaxBackups: logBackups, LocalTime: true}
+	w := &lumberjack.Logger{Filename: s.LogFile, MaxSize: logMaxMB, MaxBackups: logBackups, LocalTime: true}
 	level := slog.LevelInfo
-	if o.debug {
+	if s.Debug {
 		level = slog.LevelDebug
 	}
 	h := newRepeatLimiter(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}), logRepeatEvery, time.Now)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ibwatch/ibwatch/internal/config"
 )
 
 // fakeClock is a time source the test moves by hand.
@@ -92,10 +94,10 @@ func TestRepeatLimiterBoundedMemory(t *testing.T) {
 // new one started; at most logBackups old files are kept.
 func TestLogFileRotates(t *testing.T) {
 	dir := t.TempDir()
-	o := options{stateDir: dir, logFile: filepath.Join(dir, "ibwatch.log")}
+	s := &config.Settings{StateDir: dir, LogFile: filepath.Join(dir, "ibwatch.log")}
 	prev := slog.Default()
 	t.Cleanup(func() { slog.SetDefault(prev); log.SetOutput(os.Stderr) })
-	w, _, err := openLog(o)
+	w, _, err := openLog(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +109,7 @@ func TestLogFileRotates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	fi, err := os.Stat(o.logFile)
+	fi, err := os.Stat(s.LogFile)
 	if err != nil {
 		t.Fatal(err)
 	}

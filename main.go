@@ -2,8 +2,8 @@
 // Gateway, heals it, and shows the night at a glance.
 //
 // main.go only dispatches subcommands, opens the log file and wires the
-// pieces together; settings are parsed in config*.go, the work lives in
-// conn/, tui/ and scanner/.
+// pieces together; the settings come from internal/config, the work lives
+// in conn/, tui/ and scanner/.
 package main
 
 import (
@@ -23,7 +23,7 @@ import (
 	"github.com/ibwatch/ibwatch/conn/link"
 	"github.com/ibwatch/ibwatch/conn/obs"
 	"github.com/ibwatch/ibwatch/conn/twsim"
-	"github.com/ibwatch/ibwatch/scanner"
+	"github.com/ibwatch/ibwatch/internal/config"
 )
 
 func main() {
@@ -44,19 +44,19 @@ func run(args []string) int {
 		case "scan":
 			return runScan(args[1:])
 		case "config":
-			return runConfig(args[1:], osEnv, os.Stdout, os.Stderr)
+			return runConfig(args[1:], config.OSEnv{}, os.Stdout, os.Stderr)
 		case "ibc":
-			return runIBC(args[1:], osEnv, os.Stdin, stdinIsTerminal(), os.Stdout, os.Stderr)
+			return runIBC(args[1:], config.OSEnv{}, os.Stdin, stdinIsTerminal(), os.Stdout, os.Stderr)
 		case "version", "--version":
 			fmt.Println(obs.Build())
 			return 0
 		}
 	}
-	o, code := parseOptions(args, osEnv, os.Stdout, os.Stderr)
+	s, m, code := parseWatch(args, config.OSEnv{}, os.Stdout, os.Stderr)
 	if code >= 0 {
 		return code
 	}
-	return runWatch(o)
+	return runWatch(s, m)
 }
 
 // stopSignals end ibwatch cleanly: Ctrl-C where the terminal is not in
@@ -66,9 +66,11 @@ func run(args []string) int {
 // loser hung the process.
 var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
-func runWatch(o options) int {
+// runWatch watches TWS with the settings s: the dashboard, or with
+// m.headless a JSON stream; with m.demo the built-in simulator.
+func runWatch(s *config.Settings, m mode) int {
 	// Refuse what cannot work before anything is started or written.
-	if !o.headless {
+	if !m.headless {
 		if msg := terminalProblem(os.Stdin, os.Stdout, os.Getenv("TERM")); msg != "" {
 			fmt.Fprintln(os.Stderr, "ibwatch:", msg)
 			return 2
@@ -79,30 +81,30 @@ func runWatch(o options) int {
 	ctx, cancel := context.WithCancel(sigCtx)
 	defer cancel()
 
-	if o.demo {
-		o.cfg.JournalDir = filepath.Join(o.stateDir, "demo-events") // the demo's night is not the user's
+	cfg := s.Conn()
+	if m.demo {
+		cfg.JournalDir = filepath.Join(s.StateDir, "demo-events") // the demo's night is not the user's
 	}
-	warnings, err := prepareStateDir(o.stateDir, o.cfg.JournalDir)
+	warnings, err := prepareStateDir(s.StateDir, cfg.JournalDir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ibwatch: state directory:", err)
 		return 1
 	}
-	lock, err := lockJournal(o.cfg.JournalDir)
+	lock, err := lockJournal(cfg.JournalDir)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ibwatch: %v\n", err)
 		return lockExitCode(err)
 	}
 	defer lock.Release()
 
-	logw, lg, err := openLog(o)
+	logw, lg, err := openLog(s)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ibwatch: cannot open the log file:", err)
 		return 1
 	}
 	defer logw.Close()
-	lg.Info("ibwatch starting", "version", obs.Build().Version, "config", o.configPath, "configFound", o.configFound)
+	lg.Info("ibwatch starting", "version", obs.Build().Version, "config", s.ConfigPath, "configFound", s.ConfigFound)
 
-	cfg := o.cfg
 	cfg.Logger = lg
 	// The link's stderr goes through the rotating writer too: os/exec copies
 	// it through a pipe, and the copy ends when the link exits (Wait).
@@ -111,7 +113,7 @@ func runWatch(o options) int {
 		lg.Warn(w)
 	}
 	startup := startupEvents(warnings)
-	if o.demo {
+	if m.demo {
 		sim, simStop, err := startDemoSim(ctx, lg)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "ibwatch: cannot start the demo simulator:", err)
@@ -119,10 +121,11 @@ func runWatch(o options) int {
 		}
 		defer simStop()
 		cfg.Host, cfg.Port = "127.0.0.1", sim.Port()
-		o.deals = append(o.deals, demoDeals(sim)...)
+		s.Deals = append(s.Deals, demoDeals(sim)...)
 	}
+	metricsAddr := s.MetricsListen()
 	var exp *obs.Exporter
-	if o.metricsAddr != "" {
+	if metricsAddr != "" {
 		exp = obs.New()
 		cfg.OnEvent = exp.Observe
 	}
@@ -133,17 +136,17 @@ func runWatch(o options) int {
 	}
 	if exp != nil {
 		exp.Attach(sup)
-		srv, err := obs.Start(ctx, o.metricsAddr, exp.Handler(), lg.With("component", "metrics"))
+		srv, err := obs.Start(ctx, metricsAddr, exp.Handler(), lg.With("component", "metrics"))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "ibwatch:", err)
 			return 1
 		}
 		defer func() { cancel(); _ = srv.Wait() }()
 	}
-	if o.headless {
+	if m.headless {
 		return runHeadless(ctx, sup, startup, os.Stdout)
 	}
-	return runTUI(ctx, o, sup, cfg, startup)
+	return runTUI(ctx, s, sup, cfg, startup)
 }
 
 // runHeadless writes every event as one JSON line on w until ctx ends,
@@ -182,34 +185,4 @@ func startDemoSim(ctx context.Context, lg *slog.Logger) (*twsim.Server, func(), 
 		twsim.RunChaos(cctx, sim, twsim.ChaosConfig{Seed: time.Now().UnixNano(), Demo: true})
 	}()
 	return sim, func() { cancel(); <-chaosDone; sim.Close() }, nil
-}
-
-// runChain runs `ibwatch chain SYMBOL …` with the config file's endpoint,
-// timings and deals (its own flags win: they come after ours).
-func runChain(args []string) int {
-	args, cfgPath := takeConfigFlag(args)
-	c := newCLIFlags("ibwatch chain", io.Discard, false)
-	c.config = cfgPath
-	s, err := loader{env: osEnv}.load(c)
-	if err != nil {
-		printConfigErrors(os.Stderr, err)
-		return 2
-	}
-	o := s.options()
-	logw, lg, err := openLog(o)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ibwatch chain: cannot open the log file:", err)
-		return 1
-	}
-	defer logw.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
-	defer stop()
-	newSup := func(c conn.Config) (*conn.Supervisor, error) {
-		cfg := o.cfg
-		cfg.Host, cfg.Port, cfg.ClientIDs = c.Host, c.Port, c.ClientIDs
-		cfg.JournalDir = "" // a one-shot fetch is not the watcher's history
-		cfg.Logger, cfg.LinkStderr = lg.With("component", "chain"), logw
-		return conn.New(cfg)
-	}
-	return scanner.ChainMain(ctx, chainArgs(s, args), os.Stdout, os.Stderr, newSup)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/conn/twsim"
+	"github.com/ibwatch/ibwatch/internal/config"
 	"github.com/ibwatch/ibwatch/scanner"
 	"github.com/ibwatch/ibwatch/theme"
 	"github.com/ibwatch/ibwatch/tui"
@@ -22,19 +23,20 @@ import (
 // supervisor (which kills and reaps the link process) before returning.
 // startup events (warnings found before the supervisor ran) follow the
 // history in the event log.
-func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Config, startup []conn.Event) int {
+func runTUI(ctx context.Context, s *config.Settings, sup *conn.Supervisor, cfg conn.Config, startup []conn.Event) int {
 	history := append(loadHistory(cfg.JournalDir), startup...)
+	noColor := s.NoColor || os.Getenv("NO_COLOR") != ""
 	// Decide light/dark before the program owns the terminal: asking the
 	// terminal later can stall (lipgloss issue #73).
 	dark := true
-	switch o.background {
+	switch s.Background {
 	case "light":
 		dark = false
 	case "dark":
 	default:
-		dark = o.noColor || theme.DetectDark()
+		dark = noColor || theme.DetectDark()
 	}
-	styles := theme.New(theme.Options{NoColor: o.noColor, Dark: dark})
+	styles := theme.New(theme.Options{NoColor: noColor, Dark: dark})
 
 	// The Screen draws only when the view changed (Bubble Tea's renderer
 	// would wake 60 times a second all night). It owns the terminal until
@@ -52,13 +54,13 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 	go func() { supDone <- sup.Run(ctx) }()
 
 	chain := chain.New(chain.Options{
-		Client: sup, Deals: o.deals, Watchlist: o.watchlist,
+		Client: sup, Deals: s.Deals, Watchlist: s.Watchlist,
 		Styles: styles, Context: ctx,
 	})
 	model := tui.New(tui.Options{
-		Sup: sup, History: history, Styles: styles, Bell: o.bell,
+		Sup: sup, History: history, Styles: styles, Bell: s.Bell,
 		BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },
-		LogPath:  o.logFile, Context: ctx, Chain: chain, IBC: cfg.IBC.On(),
+		LogPath:  s.LogFile, Context: ctx, Chain: chain, IBC: cfg.IBC.On(),
 	})
 	// Without Bubble Tea's signal handler: main owns SIGINT, SIGTERM and
 	// SIGHUP (they cancel ctx, which ends the program). With both listening,

@@ -33,6 +33,8 @@ type chainOptions struct {
 	json    bool
 	ep      endpoint
 	wait    time.Duration
+	// newSup builds the supervisor: the configured one (nil: conn.New).
+	newSup func(conn.Config) (*conn.Supervisor, error)
 }
 
 const chainUsage = `usage: ibwatch chain SYMBOL [flags]
@@ -45,10 +47,12 @@ unknown expiry; 3 TWS unreachable (or lost); 1 anything else.
 Flags:
 `
 
-// parseChainArgs parses SYMBOL and the flags, in any order.
-func parseChainArgs(args []string, stderr io.Writer) (chainOptions, error) {
+// parseChainArgs parses SYMBOL and the flags, in any order; conf gives
+// the endpoint and the symbol's deal where the command line has none.
+func parseChainArgs(args []string, stderr io.Writer, conf Configure) (chainOptions, error) {
 	o := chainOptions{}
 	fs := newFlagSet("chain", chainUsage, stderr)
+	configPath := fs.String("config", "", configUsage)
 	fs.StringVar(&o.expiry, "expiry", "", "expiry `YYYYMMDD` (default: the nearest, or the first on/after the deal's close)")
 	fs.IntVar(&o.strikes, "strikes", DefaultStrikes, "number of strikes around the money (each costs 2 market-data lines)")
 	dealPrice := fs.Float64("deal", 0, "cash deal `PRICE`: adds the merger-arbitrage lens")
@@ -67,6 +71,24 @@ func parseChainArgs(args []string, stderr io.Writer) (chainOptions, error) {
 	}
 	if o.symbol = cleanSymbol(pos[0]); o.symbol == "" {
 		return o, fmt.Errorf("%q is not a symbol", pos[0])
+	}
+	d, err := configure(conf, *configPath)
+	if err != nil {
+		return o, err
+	}
+	o.newSup = d.NewSup
+	set := given(fs)
+	o.ep.useDefaults(d, set)
+	if cd, ok := FindDeal(d.Deals, o.symbol); ok && !set["deal"] {
+		// The configured deal, unless --deal replaces it whole; --close
+		// and --break on the command line still win over its own.
+		*dealPrice = cd.Price
+		if !set["close"] && !cd.ExpectedClose.IsZero() {
+			*closeDate = cd.ExpectedClose.Format(time.DateOnly)
+		}
+		if !set["break"] {
+			*breakPrice = cd.BreakPrice
+		}
 	}
 	if o.expiry != "" {
 		if _, ok := parseExpiry(o.expiry); !ok || len(o.expiry) != 8 {
@@ -151,23 +173,27 @@ func parseDate(s string) (time.Time, error) {
 	return time.Parse(expiryLayout, s)
 }
 
-// ChainMain runs `ibwatch chain SYMBOL [flags]`: it starts a supervisor
-// (newSup, or conn.New when nil), waits for the connection, fetches one
-// expiry's chain, waits (bounded) until every line has a first quote,
-// prints it as a table or JSON, stops the supervisor and returns the exit
-// status (ExitOK, ExitUsage, ExitUnreachable, ExitFailure).
-func ChainMain(ctx context.Context, args []string, stdout, stderr io.Writer, newSup func(conn.Config) (*conn.Supervisor, error)) int {
-	o, err := parseChainArgs(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
+// ChainMain runs `ibwatch chain SYMBOL [flags]`: once the command line
+// has parsed, conf (nil: none) gives the configured defaults; it starts a
+// supervisor (Defaults.NewSup, or conn.New), waits for the connection,
+// fetches one expiry's chain, waits (bounded) until every line has a first
+// quote, prints it as a table or JSON, stops the supervisor and returns
+// the exit status (ExitOK, ExitUsage, ExitUnreachable, ExitFailure).
+func ChainMain(ctx context.Context, args []string, stdout, stderr io.Writer, conf Configure) int {
+	o, err := parseChainArgs(args, stderr, conf)
+	var code exitCode
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
-	}
-	if err != nil {
+	case errors.As(err, &code):
+		return int(code)
+	case err != nil:
 		fmt.Fprintln(stderr, "ibwatch chain:", err)
 		return ExitUsage
 	}
-	sup, end, code := startSession(ctx, "chain", o.ep, stderr, newSup)
+	sup, end, status := startSession(ctx, "chain", o.ep, stderr, o.newSup)
 	if sup == nil {
-		return code
+		return status
 	}
 	defer end()
 	return fetchAndPrint(ctx, sup, o, stdout, stderr)

@@ -26,7 +26,7 @@ func runChain(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	needLink(t)
 	var out, errb bytes.Buffer
-	code = ChainMain(context.Background(), args, &out, &errb, testSup)
+	code = ChainMain(context.Background(), args, &out, &errb, fixed(Defaults{NewSup: testSup}))
 	return code, out.String(), errb.String()
 }
 
@@ -164,7 +164,7 @@ func chainRows(t *testing.T, newSup func(conn.Config) (*conn.Supervisor, error),
 	t.Helper()
 	needLink(t)
 	var out, errb bytes.Buffer
-	code = ChainMain(context.Background(), append(args, "--json"), &out, &errb, newSup)
+	code = ChainMain(context.Background(), append(args, "--json"), &out, &errb, fixed(Defaults{NewSup: newSup}))
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, errb.String())
 	}

@@ -15,6 +15,11 @@ import (
 
 // scanOptions are the parsed flags of `ibwatch scan`.
 type scanOptions struct {
+	// configPath (--config) is where Configure reads the defaults; given
+	// are the flags on the command line, which win over them.
+	configPath string
+	given      map[string]bool
+
 	symbols  []string
 	deals    []Deal // --deal terms, added to (or replacing) the configured ones
 	sort     SortKey
@@ -50,6 +55,7 @@ Flags:
 func parseScanArgs(args []string, stderr io.Writer) (scanOptions, error) {
 	o := scanOptions{}
 	fs := newFlagSet("scan", scanUsage, stderr)
+	fs.StringVar(&o.configPath, "config", "", configUsage)
 	sortKey := fs.String("sort", "annual", "rank by `KEY`: annual (annualized far-touch return), ev, return, loss (loss if the deal breaks)")
 	fs.Float64Var(&o.filter.MinOI, "min-oi", 0, "drop structures whose smallest leg open interest is below `N`")
 	fs.Float64Var(&o.filter.MaxWidth, "max-width", 0, "drop structures whose widest leg (ask-bid)/mid exceeds `F` (0.10 = 10 %)")
@@ -75,6 +81,7 @@ func parseScanArgs(args []string, stderr io.Writer) (scanOptions, error) {
 	if o.symbols, err = parseAll(fs, args); err != nil {
 		return o, err
 	}
+	o.given = given(fs)
 	for i, s := range o.symbols {
 		if o.symbols[i] = cleanSymbol(s); o.symbols[i] == "" {
 			return o, fmt.Errorf("%q is not a symbol", s)
@@ -141,25 +148,36 @@ func pickDeals(configured []Deal, o scanOptions) ([]Deal, error) {
 	return out, nil
 }
 
-// ScanMain runs `ibwatch scan [SYMBOL...] [flags]` over deals (the
-// configured ones): it connects like ChainMain, scans, prints the ranked
-// table (text, --json or --csv) and returns the exit status. progress
-// says whether stderr is a terminal (progress lines go there only then).
-func ScanMain(ctx context.Context, args []string, deals []Deal, stdout, stderr io.Writer, progress bool, newSup func(conn.Config) (*conn.Supervisor, error)) int {
+// ScanMain runs `ibwatch scan [SYMBOL...] [flags]` over the configured
+// deals (conf gives them, and the endpoint; nil: none): it connects like
+// ChainMain, scans, prints the ranked table (text, --json or --csv) and
+// returns the exit status. progress says whether stderr is a terminal
+// (progress lines go there only then).
+func ScanMain(ctx context.Context, args []string, stdout, stderr io.Writer, progress bool, conf Configure) int {
 	o, err := parseScanArgs(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
 	}
+	var d Defaults
+	var code exitCode
 	if err == nil {
-		deals, err = pickDeals(deals, o)
+		d, err = configure(conf, o.configPath)
+	}
+	if errors.As(err, &code) {
+		return int(code)
+	}
+	o.endpoint.useDefaults(d, o.given)
+	var deals []Deal
+	if err == nil {
+		deals, err = pickDeals(d.Deals, o)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "ibwatch scan:", err)
 		return ExitUsage
 	}
-	sup, end, code := startSession(ctx, "scan", o.endpoint, stderr, newSup)
+	sup, end, status := startSession(ctx, "scan", o.endpoint, stderr, d.NewSup)
 	if sup == nil {
-		return code
+		return status
 	}
 	defer end()
 	f := NewFetcher(sup, FetcherOptions{MaxLines: sup.Config().MaxLines})

@@ -16,7 +16,7 @@ func runScan(t *testing.T, deals []Deal, args ...string) (code int, stdout, stde
 	t.Helper()
 	needLink(t)
 	var out, errb bytes.Buffer
-	code = ScanMain(context.Background(), args, deals, &out, &errb, false, testSup)
+	code = ScanMain(context.Background(), args, &out, &errb, false, fixed(Defaults{Deals: deals, NewSup: testSup}))
 	return code, out.String(), errb.String()
 }
 
@@ -207,7 +207,7 @@ func TestScanMainEvery(t *testing.T) {
 	defer cancel()
 	out := &docWriter{n: 2, cancel: cancel}
 	var errb bytes.Buffer
-	code := ScanMain(ctx, []string{"--json", "--every", "10ms", "--port", strconv.Itoa(sim.Port())}, []Deal{qrst}, out, &errb, false, testSup)
+	code := ScanMain(ctx, []string{"--json", "--every", "10ms", "--port", strconv.Itoa(sim.Port())}, out, &errb, false, fixed(Defaults{Deals: []Deal{qrst}, NewSup: testSup}))
 	if code != ExitOK || out.docs != 2 {
 		t.Fatalf("exit %d after %d documents, stderr %q", code, out.docs, errb.String())
 	}

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -11,9 +11,9 @@ import (
 	"strings"
 )
 
-// writeEffective prints the effective configuration as TOML, each value
+// WriteEffective prints the effective configuration as TOML, each value
 // followed by where it came from. The output is itself a valid config file.
-func writeEffective(w io.Writer, s *settings) error {
+func (s *Settings) WriteEffective(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("# ibwatch: effective configuration (flags > IBWATCH_* environment > config file > defaults)\n")
 	if s.ConfigFound {
@@ -112,9 +112,11 @@ func exampleConfig() string {
 	return b.String()
 }
 
-// writeExample writes exampleConfig to path, refusing to replace an
-// existing file unless force.
-func writeExample(path string, force bool) error {
+// WriteExample writes the commented example of `ibwatch config --init`
+// (every key with its default, commented out, and an example deal) to
+// path, creating its directory; it refuses to replace an existing file
+// unless force.
+func WriteExample(path string, force bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -134,4 +136,13 @@ func writeExample(path string, force bool) error {
 		return err
 	}
 	return f.Close()
+}
+
+// PrintErrors prints an error of Load as ibwatch shows it: each problem on
+// its own line, then what to do about them.
+func PrintErrors(w io.Writer, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(w, "ibwatch:", line)
+	}
+	fmt.Fprintln(w, "ibwatch: not started: fix the configuration (ibwatch config shows every value and its source)")
 }

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 const maxClientIDs = 32
 
 // setIDsText parses "101", "101,102" or "101-103,110".
-func setIDsText(s *settings, v string) error {
+func setIDsText(s *Settings, v string) error {
 	ids, err := parseIDs(v)
 	if err == nil {
 		s.ClientIDs = ids
@@ -20,7 +20,7 @@ func setIDsText(s *settings, v string) error {
 }
 
 // setIDsTOML accepts a number, a list of numbers or a string of ranges.
-func setIDsTOML(s *settings, v any) error {
+func setIDsTOML(s *Settings, v any) error {
 	var ids []int64
 	switch x := v.(type) {
 	case int64:
@@ -104,7 +104,7 @@ func formatIDs(ids []int64) string {
 }
 
 // setListText parses symbols separated by commas or spaces.
-func setListText(s *settings, v string) error {
+func setListText(s *Settings, v string) error {
 	fields := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 	list, err := cleanSymbols(fields)
 	if err == nil {
@@ -113,7 +113,7 @@ func setListText(s *settings, v string) error {
 	return err
 }
 
-func setListTOML(s *settings, v any) error {
+func setListTOML(s *Settings, v any) error {
 	arr, ok := v.([]any)
 	if !ok {
 		return fmt.Errorf("want a list of symbols, like [\"AAPL\", \"MSFT\"]")

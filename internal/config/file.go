@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"cmp"
@@ -42,7 +42,7 @@ func rawValue(md *toml.MetaData, prim toml.Primitive) (any, int) {
 // loadFile applies a config file's keys to s. Every problem is reported as
 // "path:line: key = value: reason"; unknown keys are errors too. now dates
 // the check of the deals' close dates.
-func loadFile(s *settings, path string, src []byte, now time.Time) []error {
+func loadFile(s *Settings, path string, src []byte, now time.Time) []error {
 	var top map[string]toml.Primitive
 	md, err := toml.Decode(string(src), &top)
 	if err != nil {
@@ -97,7 +97,7 @@ func loadFile(s *settings, path string, src []byte, now time.Time) []error {
 
 // loadDeals reads the [deals.SYMBOL] tables. Symbols ignore case, so
 // [deals.XYZ] and [deals.xyz] are one deal given twice: an error.
-func loadDeals(s *settings, md *toml.MetaData, prim toml.Primitive, path string, now time.Time) []error {
+func loadDeals(s *Settings, md *toml.MetaData, prim toml.Primitive, path string, now time.Time) []error {
 	var tables map[string]toml.Primitive
 	if err := md.PrimitiveDecode(prim, &tables); err != nil {
 		_, line := rawValue(md, prim)

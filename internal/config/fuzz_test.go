@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"bytes"
@@ -44,7 +44,7 @@ func FuzzConfigFile(f *testing.F) {
 		if fin := s.finish(); len(fin) > 0 {
 			return
 		}
-		cfg := s.options().cfg.Defaults()
+		cfg := s.Conn().Defaults()
 		if err := cfg.Validate(); err != nil {
 			t.Fatalf("a config that loaded without errors fails validation: %v\n%s", err, src)
 		}
@@ -66,7 +66,7 @@ func FuzzConfigRoundTrip(f *testing.F) {
 			return
 		}
 		var out bytes.Buffer
-		if err := writeEffective(&out, s); err != nil {
+		if err := s.WriteEffective(&out); err != nil {
 			t.Fatal(err)
 		}
 		back := defaultSettings()

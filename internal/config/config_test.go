@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,14 +27,14 @@ func (e env) Names() []string { return slices.Collect(maps.Keys(e)) }
 
 func (e env) Now() time.Time { return testToday }
 
-// load parses args (watcher flags) with the file and e.
-func load(t *testing.T, e env, args ...string) (*settings, error) {
+// load parses args (setting flags) with the file and e.
+func load(t *testing.T, e env, args ...string) (*Settings, error) {
 	t.Helper()
-	c := newCLIFlags("ibwatch", &bytes.Buffer{}, true)
-	if err := c.fs.Parse(args); err != nil {
+	f := NewFlags("ibwatch", &bytes.Buffer{})
+	if err := f.Parse(args); err != nil {
 		t.Fatalf("flags %v: %v", args, err)
 	}
-	return loader{env: e}.load(c)
+	return f.Load(e)
 }
 
 func writeFile(t *testing.T, dir, name, body string) string {
@@ -111,9 +110,9 @@ func TestBadEnvAndFlagValuesAreNamed(t *testing.T) {
 	}
 }
 
-// TestConfigFilesGolden runs the watcher's option parsing on every file in
-// testdata/config and compares what the user sees (stderr and exit status;
-// for valid files, `ibwatch config`) with the .golden file beside it.
+// TestConfigFilesGolden loads every file in testdata/config and compares
+// what the user sees (the errors as every command prints them, and the exit
+// status; for valid files, `ibwatch config`) with the .golden file beside it.
 func TestConfigFilesGolden(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", "/xdg/state")
 	t.Setenv("NO_COLOR", "")
@@ -125,13 +124,14 @@ func TestConfigFilesGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(f), ".toml")
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
-			_, code := parseOptions([]string{"--config", f}, env{}, &out, &out)
-			if code == -1 {
-				if rc := runConfig([]string{"--config", f}, env{}, &out, &out); rc != 0 {
-					t.Fatalf("ibwatch config: exit %d\n%s", rc, out.String())
+			s, err := Load([]string{"--config", f}, env{})
+			if err == nil {
+				if err := s.WriteEffective(&out); err != nil {
+					t.Fatalf("ibwatch config: %v\n%s", err, out.String())
 				}
 			} else {
-				out.WriteString("exit status " + strconv.Itoa(code) + "\n")
+				PrintErrors(&out, err)
+				out.WriteString("exit status 2\n")
 			}
 			compareGolden(t, strings.TrimSuffix(f, ".toml")+".golden", out.String())
 		})
@@ -148,38 +148,24 @@ func compareGolden(t *testing.T, path, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test . -run %s -update to create it)", err, t.Name())
+		t.Fatalf("%v (run go test ./internal/config -run %s -update to create it)", err, t.Name())
 	}
 	if got != string(want) {
-		t.Errorf("output differs from %s (go test . -update rewrites it)\n--- got\n%s--- want\n%s", path, got, want)
-	}
-}
-
-func TestBadConfigDoesNotStart(t *testing.T) {
-	var out bytes.Buffer
-	_, code := parseOptions([]string{"--config", filepath.Join("testdata", "config", "bad_duration.toml")}, env{}, &out, &out)
-	if code != 2 {
-		t.Fatalf("exit status %d, want 2", code)
-	}
-	want := `bad_duration.toml:12: heartbeat = "5 parsecs": not a duration like 5s`
-	if !strings.Contains(out.String(), want) {
-		t.Fatalf("output %q\ndoes not contain %q", out.String(), want)
+		t.Errorf("output differs from %s (go test ./internal/config -update rewrites it)\n--- got\n%s--- want\n%s", path, got, want)
 	}
 }
 
 func TestInitWritesExampleThatParses(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sub", "config.toml")
-	var out, errOut bytes.Buffer
-	if rc := runConfig([]string{"--init", "--config", path}, env{}, &out, &errOut); rc != 0 {
-		t.Fatalf("--init: exit %d: %s", rc, errOut.String())
+	if err := WriteExample(path, false); err != nil {
+		t.Fatalf("--init: %v", err)
 	}
-	if rc := runConfig([]string{"--init", "--config", path}, env{}, &out, &errOut); rc == 0 ||
-		!strings.Contains(errOut.String(), "already exists") {
-		t.Fatalf("--init over an existing file: exit %d, %q", rc, errOut.String())
+	if err := WriteExample(path, false); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("--init over an existing file: %v", err)
 	}
-	if rc := runConfig([]string{"--init", "--force", "--config", path}, env{}, &out, &errOut); rc != 0 {
-		t.Fatalf("--init --force: exit %d", rc)
+	if err := WriteExample(path, true); err != nil {
+		t.Fatalf("--init --force: %v", err)
 	}
 	s, err := load(t, env{}, "--config", path)
 	if err != nil {
@@ -243,36 +229,11 @@ func TestParseIDs(t *testing.T) {
 	}
 }
 
-// TestHelpGoesToStdout: ibwatch --help | less must show the help, so it
-// goes to stdout with exit status 0; a bad flag still goes to stderr (2).
-func TestHelpGoesToStdoutAndNamesConfigAndLogFile(t *testing.T) {
-	dir := t.TempDir()
-	path := writeFile(t, dir, "c.toml", "log_file = \"/var/tmp/ibw.log\"\n")
-	var out, errOut bytes.Buffer
-	if _, code := parseOptions([]string{"--config", path, "--help"}, env{}, &out, &errOut); code != 0 || errOut.Len() > 0 {
-		t.Fatalf("--help: exit %d, stderr %q", code, errOut.String())
-	}
-	for _, want := range []string{"Config file: " + path + " (found)", "Log file:    /var/tmp/ibw.log", "-metrics-addr"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("help does not contain %q:\n%s", want, out.String())
-		}
-	}
-	out.Reset()
-	if rc := runConfig([]string{"--help"}, env{}, &out, &errOut); rc != 0 || errOut.Len() > 0 || !strings.Contains(out.String(), "Usage: ibwatch config") {
-		t.Fatalf("config --help: exit %d, stdout %q, stderr %q", rc, out.String(), errOut.String())
-	}
-	out.Reset()
-	if _, code := parseOptions([]string{"--no-such-flag"}, env{}, &out, &errOut); code != 2 || out.Len() > 0 ||
-		!strings.Contains(errOut.String(), "no-such-flag") {
-		t.Fatalf("bad flag: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
-	}
-}
-
 // TestREADMEDocumentsEveryKey keeps the configuration reference honest:
 // every key, its variable and its flag appear in README.md, as do the two
 // set-up commands.
 func TestREADMEDocumentsEveryKey(t *testing.T) {
-	b, err := os.ReadFile("README.md")
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// environment is what the loader reads besides the file and the flags: the
-// IBWATCH_* variables, and today's date (a deal's close date is checked
-// against it). Tests pass a fixed one.
-type environment interface {
+// Env is what Load reads besides the file and the flags: the IBWATCH_*
+// variables, and today's date (a deal's close date is checked against it).
+// OSEnv is the real one; tests pass a fixed one.
+type Env interface {
 	// Lookup returns a variable's value, like os.LookupEnv.
 	Lookup(name string) (string, bool)
 	// Names lists every variable set.
@@ -20,14 +20,14 @@ type environment interface {
 	Now() time.Time
 }
 
-// processEnv is the real environment and clock.
-type processEnv struct{}
+// OSEnv is the process environment and the real clock.
+type OSEnv struct{}
 
-// Lookup implements environment.
-func (processEnv) Lookup(name string) (string, bool) { return os.LookupEnv(name) }
+// Lookup implements Env.
+func (OSEnv) Lookup(name string) (string, bool) { return os.LookupEnv(name) }
 
-// Names implements environment.
-func (processEnv) Names() []string {
+// Names implements Env.
+func (OSEnv) Names() []string {
 	var names []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
@@ -36,11 +36,8 @@ func (processEnv) Names() []string {
 	return names
 }
 
-// Now implements environment.
-func (processEnv) Now() time.Time { return time.Now() }
-
-// osEnv is the process environment.
-var osEnv environment = processEnv{}
+// Now implements Env.
+func (OSEnv) Now() time.Time { return time.Now() }
 
 // otherEnvVars are IBWATCH_* variables that are not settings: the config
 // file's path, and those read by the test suite (which runs the real
@@ -56,7 +53,7 @@ var otherEnvVars = []string{
 // read: a misspelt one would otherwise be ignored without a word, as an
 // unknown key in the file would. Empty ones count as unset, as for known
 // variables.
-func unknownEnvVars(env environment) []error {
+func unknownEnvVars(env Env) []error {
 	var errs []error
 	names := env.Names()
 	slices.Sort(names)

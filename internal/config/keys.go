@@ -1,16 +1,10 @@
-package main
+package config
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
-
-	"github.com/ibwatch/ibwatch/conn"
-	"github.com/ibwatch/ibwatch/conn/ibc"
-	"github.com/ibwatch/ibwatch/conn/obs"
 )
 
 type settingKind int
@@ -33,16 +27,16 @@ type setting struct {
 	usage string // flag help, one line
 	doc   string // comment above the key in `ibwatch config --init`
 	// text parses a value from the environment or a flag.
-	text func(s *settings, v string) error
+	text func(s *Settings, v string) error
 	// show prints the current value in TOML syntax.
-	show func(s *settings) string
+	show func(s *Settings) string
 }
 
-func (st *setting) setText(s *settings, v string) error { return st.text(s, v) }
+func (st *setting) setText(s *Settings, v string) error { return st.text(s, v) }
 
 // setTOML applies a value from the config file. dir is the file's
 // directory (relative paths in the file are relative to it).
-func (st *setting) setTOML(s *settings, v any, dir string) error {
+func (st *setting) setTOML(s *Settings, v any, dir string) error {
 	switch st.kind {
 	case kindBool:
 		b, ok := v.(bool)
@@ -83,9 +77,9 @@ func (st *setting) setTOML(s *settings, v any, dir string) error {
 }
 
 // durSetting is a duration key; lim is the range it accepts.
-func durSetting(key, usage, doc string, lim durLimit, f func(*settings) *time.Duration) setting {
+func durSetting(key, usage, doc string, lim durLimit, f func(*Settings) *time.Duration) setting {
 	return setting{key: key, kind: kindDuration, usage: usage, doc: doc,
-		text: func(s *settings, v string) error {
+		text: func(s *Settings, v string) error {
 			d, err := parseDuration(v)
 			if err == nil {
 				err = lim.check(d)
@@ -95,27 +89,27 @@ func durSetting(key, usage, doc string, lim durLimit, f func(*settings) *time.Du
 			}
 			return err
 		},
-		show: func(s *settings) string { return quote(formatDuration(*f(s))) },
+		show: func(s *Settings) string { return quote(formatDuration(*f(s))) },
 	}
 }
 
-func boolSetting(key, usage, doc string, f func(*settings) *bool) setting {
+func boolSetting(key, usage, doc string, f func(*Settings) *bool) setting {
 	return setting{key: key, kind: kindBool, usage: usage, doc: doc,
-		text: func(s *settings, v string) error {
+		text: func(s *Settings, v string) error {
 			b, err := parseBool(v)
 			if err == nil {
 				*f(s) = b
 			}
 			return err
 		},
-		show: func(s *settings) string { return strconv.FormatBool(*f(s)) },
+		show: func(s *Settings) string { return strconv.FormatBool(*f(s)) },
 	}
 }
 
 // strSetting is a string key; check returns the value to keep or an error.
-func strSetting(key string, kind settingKind, usage, doc string, f func(*settings) *string, check func(*settings, string) (string, error)) setting {
+func strSetting(key string, kind settingKind, usage, doc string, f func(*Settings) *string, check func(*Settings, string) (string, error)) setting {
 	return setting{key: key, kind: kind, usage: usage, doc: doc,
-		text: func(s *settings, v string) error {
+		text: func(s *Settings, v string) error {
 			if kind == kindPath {
 				v = expandHome(v)
 			}
@@ -135,71 +129,71 @@ func strSetting(key string, kind settingKind, usage, doc string, f func(*setting
 			*f(s) = v
 			return nil
 		},
-		show: func(s *settings) string { return quote(*f(s)) },
+		show: func(s *Settings) string { return quote(*f(s)) },
 	}
 }
 
 // settingTable lists every key, in the order `ibwatch config` prints them.
 var settingTable = []setting{
 	strSetting("host", kindString, "TWS/Gateway `host`", "TWS or IB Gateway host. Keep it on this machine or a trusted LAN: the API is unencrypted.",
-		func(s *settings) *string { return &s.Host }, checkHost),
+		func(s *Settings) *string { return &s.Host }, checkHost),
 	{key: "port", kind: kindInt, usage: "TWS/Gateway API `port` (TWS 7497 paper / 7496 live; Gateway 4002 paper / 4001 live)",
 		doc:  "API port: TWS 7497 paper / 7496 live, IB Gateway 4002 paper / 4001 live.",
-		text: setPort, show: func(s *settings) string { return strconv.Itoa(s.Port) }},
+		text: setPort, show: func(s *Settings) string { return strconv.Itoa(s.Port) }},
 	{key: "client_id", kind: kindIDs, usage: "client `ids`: the preferred one, then alternates tried when TWS says an id is in use (e.g. 101,102 or 101-103)",
 		doc:  "Client id, then alternates tried in order when TWS says an id is in use (326):\na number, a list [101, 102, 103] or a string \"101-103\".",
-		text: setIDsText, show: func(s *settings) string { return formatIDs(s.ClientIDs) }},
+		text: setIDsText, show: func(s *Settings) string { return formatIDs(s.ClientIDs) }},
 	durSetting("heartbeat", "send a heartbeat (REQ_CURRENT_TIME) this `often`", "Send a heartbeat (REQ_CURRENT_TIME) this often.", heartbeatLimit,
-		func(s *settings) *time.Duration { return &s.Heartbeat }),
+		func(s *Settings) *time.Duration { return &s.Heartbeat }),
 	durSetting("heartbeat_timeout", "declare TWS silent after this `long` without a heartbeat reply", "Declare TWS silent (frozen, or a half-open socket) after this long without a reply.", heartbeatTimeoutLimit,
-		func(s *settings) *time.Duration { return &s.HeartbeatTimeout }),
+		func(s *Settings) *time.Duration { return &s.HeartbeatTimeout }),
 	durSetting("dial_timeout", "TCP connect `deadline`", "TCP connect deadline.", dialTimeoutLimit,
-		func(s *settings) *time.Duration { return &s.DialTimeout }),
+		func(s *Settings) *time.Duration { return &s.DialTimeout }),
 	durSetting("handshake_timeout", "`deadline` for TWS's handshake reply and NEXT_VALID_ID", "Deadline for TWS's handshake reply and NEXT_VALID_ID (an open \"accept incoming connection\" dialog stalls here).", handshakeTimeoutLimit,
-		func(s *settings) *time.Duration { return &s.HandshakeTimeout }),
+		func(s *Settings) *time.Duration { return &s.HandshakeTimeout }),
 	durSetting("backoff_base", "first reconnect wait `bound`", "Reconnect backoff: each wait is random between 0 and a bound that starts here\nand grows ×1.6 per failed attempt (full jitter) …", backoffBaseLimit,
-		func(s *settings) *time.Duration { return &s.BackoffBase }),
+		func(s *Settings) *time.Duration { return &s.BackoffBase }),
 	durSetting("backoff_max", "reconnect wait `cap`", "… up to this cap.", backoffMaxLimit,
-		func(s *settings) *time.Duration { return &s.BackoffMax }),
+		func(s *Settings) *time.Duration { return &s.BackoffMax }),
 	durSetting("fast_retry", "while TWS refuses connections early in an outage, retry every `interval`", "While TWS refuses connections (nothing listens: it is restarting), probe its port\nthis often, for fast_retry_for from the start of an outage and during the daily-restart window.", fastRetryLimit,
-		func(s *settings) *time.Duration { return &s.FastRetry }),
+		func(s *Settings) *time.Duration { return &s.FastRetry }),
 	durSetting("fast_retry_for", "how `long` into an outage refused connections are retried every fast_retry", "… for this long into an outage; then the backoff above takes over.", fastRetryForLimit,
-		func(s *settings) *time.Duration { return &s.FastRetryFor }),
+		func(s *Settings) *time.Duration { return &s.FastRetryFor }),
 	strSetting("state_dir", kindPath, "`dir`ectory for the event journal and the log file", "Where the event journal (events/) and the log file live.\nRelative paths in this file are relative to the file's directory; ~ is your home.",
-		func(s *settings) *string { return &s.StateDir }, checkNonEmpty),
+		func(s *Settings) *string { return &s.StateDir }, checkNonEmpty),
 	strSetting("log_file", kindPath, "log `file` (default: ibwatch.log in the state dir)", "The log file (default: ibwatch.log in state_dir).",
-		func(s *settings) *string { return &s.LogFile }, nil),
-	boolSetting("debug", "debug logging", "Debug logging in the log file.", func(s *settings) *bool { return &s.Debug }),
+		func(s *Settings) *string { return &s.LogFile }, nil),
+	boolSetting("debug", "debug logging", "Debug logging in the log file.", func(s *Settings) *bool { return &s.Debug }),
 	boolSetting("bell", "ring the terminal bell when the link is lost and when it recovers", "Ring the terminal bell when the connection is lost and when it recovers.",
-		func(s *settings) *bool { return &s.Bell }),
+		func(s *Settings) *bool { return &s.Bell }),
 	boolSetting("no_color", "no colours (NO_COLOR is honoured too)", "No colours (the NO_COLOR environment variable is honoured too).",
-		func(s *settings) *bool { return &s.NoColor }),
+		func(s *Settings) *bool { return &s.NoColor }),
 	strSetting("background", kindString, "terminal background: `auto|dark|light` (auto asks the terminal)", "Terminal background: \"auto\" (ask the terminal), \"dark\" or \"light\".",
-		func(s *settings) *string { return &s.Background }, checkBackground),
+		func(s *Settings) *string { return &s.Background }, checkBackground),
 	strSetting("daily_restart", kindString, "TWS auto-restart time `HH:MM`, to label the outage it causes", "TWS/Gateway daily auto-restart time (HH:MM, 24 h, in timezone); \"\" = none.\nAn outage inside the restart window is labelled expected; one that outlives it is escalated.",
-		func(s *settings) *string { return &s.DailyRestart }, checkClock),
+		func(s *Settings) *string { return &s.DailyRestart }, checkClock),
 	strSetting("timezone", kindString, "IANA time `zone` of daily_restart (default: local)", "Time zone of daily_restart, e.g. \"America/New_York\"; \"\" = this machine's.",
-		func(s *settings) *string { return &s.Timezone }, checkZone),
+		func(s *Settings) *string { return &s.Timezone }, checkZone),
 	durSetting("restart_window", "how `long` an outage after the daily restart counts as expected", "How long an outage after daily_restart counts as expected.", restartWindowLimit,
-		func(s *settings) *time.Duration { return &s.RestartWindow }),
+		func(s *Settings) *time.Duration { return &s.RestartWindow }),
 	boolSetting("weekly_relogin", "expect IB's Sunday 01:00 ET session reset (manual re-login)", "Expect IB's weekly session reset (Sunday 01:00 New York), after which TWS needs a manual login.",
-		func(s *settings) *bool { return &s.WeeklyRelogin }),
+		func(s *Settings) *bool { return &s.WeeklyRelogin }),
 	strSetting("metrics_addr", kindString, "serve Prometheus /metrics and /healthz on `addr`ess (\":9464\" binds 127.0.0.1; \"0.0.0.0:9464\" for all)", "Serve Prometheus /metrics and /healthz here; \"\" = off.\n\":9464\" or \"9464\" binds 127.0.0.1 only; name a host (\"0.0.0.0:9464\") to expose it.",
-		func(s *settings) *string { return &s.MetricsAddr }, checkMetricsAddr),
+		func(s *Settings) *string { return &s.MetricsAddr }, checkMetricsAddr),
 	strSetting("ibc_address", kindString, "IBC command server `address` (e.g. 127.0.0.1:7462): lets ibwatch ask IBC to reconnect or restart TWS", "IBC's command server (its CommandServerPort), e.g. \"127.0.0.1:7462\"; \"\" = off.\nWith it, ibwatch asks IBC to heal TWS: RECONNECTDATA, RECONNECTACCOUNT, RESTART (see README).",
-		func(s *settings) *string { return &s.IBCAddress }, checkIBCAddr),
+		func(s *Settings) *string { return &s.IBCAddress }, checkIBCAddr),
 	durSetting("ibc_data_after", "ask IBC to RECONNECTDATA after a data farm is broken this `long` while IB is linked", "Ask IBC for RECONNECTDATA after a market or historical data farm is broken this long while IB is linked.", ibcAfterLimit,
-		func(s *settings) *time.Duration { return &s.IBCDataAfter }),
+		func(s *Settings) *time.Duration { return &s.IBCDataAfter }),
 	durSetting("ibc_account_after", "ask IBC to RECONNECTACCOUNT after IB's link is lost (1100) this `long`", "Ask IBC for RECONNECTACCOUNT after TWS's link to IB is lost (1100) this long.", ibcAfterLimit,
-		func(s *settings) *time.Duration { return &s.IBCAccountAfter }),
+		func(s *Settings) *time.Duration { return &s.IBCAccountAfter }),
 	durSetting("ibc_restart_after", "ask IBC to RESTART TWS after its API is silent this `long` (outside maintenance windows)", "Ask IBC to RESTART TWS after it accepts connections but its API has not answered\nfor this long (never inside the daily-restart or weekly re-login windows).", ibcRestartAfterLimit,
-		func(s *settings) *time.Duration { return &s.IBCRestartAfter }),
+		func(s *Settings) *time.Duration { return &s.IBCRestartAfter }),
 	{key: "ibc_max_restarts", kind: kindInt, usage: "at most this many IBC restarts in 24 hours (1–24)",
 		doc:  "At most this many restarts through IBC in any 24 hours; then an error event and no more.",
-		text: setMaxRestarts, show: func(s *settings) string { return strconv.Itoa(s.IBCMaxRestarts) }},
+		text: setMaxRestarts, show: func(s *Settings) string { return strconv.Itoa(s.IBCMaxRestarts) }},
 	{key: "watchlist", kind: kindList, usage: "`symbols` offered first in the symbol search (comma-separated)",
 		doc:  "Symbols offered first in the symbol search.",
-		text: setListText, show: func(s *settings) string { return formatList(s.Watchlist) }},
+		text: setListText, show: func(s *Settings) string { return formatList(s.Watchlist) }},
 }
 
 // settingByKey finds a key's setting.
@@ -210,154 +204,4 @@ func settingByKey(key string) *setting {
 		}
 	}
 	return nil
-}
-
-func parseDuration(v string) (time.Duration, error) {
-	d, err := time.ParseDuration(strings.TrimSpace(v))
-	if err != nil {
-		return 0, fmt.Errorf("not a duration like 5s")
-	}
-	if d <= 0 {
-		return 0, fmt.Errorf("must be longer than 0s")
-	}
-	return d, nil
-}
-
-// formatDuration prints 10m rather than 10m0s.
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
-
-func parseBool(v string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "1", "true", "yes", "on":
-		return true, nil
-	case "0", "false", "no", "off":
-		return false, nil
-	}
-	return false, fmt.Errorf("want true or false")
-}
-
-func setPort(s *settings, v string) error {
-	p, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || p < 1 || p > 65535 {
-		return fmt.Errorf("not a port number 1–65535")
-	}
-	s.Port = p
-	return nil
-}
-
-func checkHost(_ *settings, v string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" || strings.ContainsAny(v, " /\t") {
-		return "", fmt.Errorf("not a host name or IP address")
-	}
-	return v, nil
-}
-
-func checkNonEmpty(_ *settings, v string) (string, error) {
-	if strings.TrimSpace(v) == "" {
-		return "", fmt.Errorf("must not be empty")
-	}
-	return v, nil
-}
-
-func checkBackground(_ *settings, v string) (string, error) {
-	v = strings.ToLower(strings.TrimSpace(v))
-	switch v {
-	case "auto", "dark", "light":
-		return v, nil
-	}
-	return "", fmt.Errorf("want auto, dark or light")
-}
-
-func checkClock(_ *settings, v string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return "", nil
-	}
-	if _, _, err := conn.ParseClock(v); err != nil {
-		return "", fmt.Errorf("not a time of day like 23:45")
-	}
-	return v, nil
-}
-
-func checkZone(s *settings, v string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" || v == "Local" {
-		s.location = time.Local
-		return v, nil
-	}
-	loc, err := time.LoadLocation(v)
-	if err != nil {
-		return "", fmt.Errorf("unknown time zone (want an IANA name like America/New_York)")
-	}
-	s.location = loc
-	return v, nil
-}
-
-func checkIBCAddr(_ *settings, v string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return "", nil
-	}
-	return v, ibc.CheckAddr(v, false)
-}
-
-func setMaxRestarts(s *settings, v string) error {
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || n < 1 || n > 24 {
-		return fmt.Errorf("want a whole number 1–24")
-	}
-	s.IBCMaxRestarts = n
-	return nil
-}
-
-func checkMetricsAddr(_ *settings, v string) (string, error) {
-	v = strings.TrimSpace(v)
-	if _, err := obs.ListenAddr(v); err != nil {
-		if len(v) > clipLen { // its message quotes the port: the whole value is already in front
-			return "", fmt.Errorf("not an address like :9464, 9464 or 0.0.0.0:9464")
-		}
-		return "", err
-	}
-	return v, nil
-}
-
-// expandHome turns a leading ~ into the home directory.
-func expandHome(p string) string {
-	if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, `~\`) {
-		return p
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return p
-	}
-	return filepath.Join(home, p[1:])
-}
-
-// quote writes a TOML basic string.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
