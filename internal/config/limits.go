@@ -54,8 +54,8 @@ var (
 	fastRetryLimit = durLimit{50 * time.Millisecond, time.Minute,
 		"a refused dial is cheap, but faster probes only burn CPU",
 		"a slower probe is no longer a fast path"}
-	fastRetryForLimit = durLimit{0, 24 * time.Hour,
-		"",
+	fastRetryForLimit = durLimit{time.Second, 24 * time.Hour,
+		"a shorter fast path ends before a restarting TWS can listen again",
 		"past a day the backoff cap should take over"}
 	ibcAfterLimit = durLimit{time.Second, 24 * time.Hour,
 		"IB heals short blips by itself: asking IBC sooner only disturbs TWS",

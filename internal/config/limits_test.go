@@ -109,6 +109,8 @@ func TestDurationLimits(t *testing.T) {
 	}
 }
 
+var echoRunRE = regexp.MustCompile(`9{5,}|X{5,}`)
+
 func TestLongValuesAreClippedAndEchoedOnce(t *testing.T) {
 	long := strings.Repeat("9", 5000)
 	cases := map[string]func() error{
@@ -139,7 +141,12 @@ func TestLongValuesAreClippedAndEchoedOnce(t *testing.T) {
 		if name == "list" {
 			echoes = 2
 		}
-		if n := strings.Count(err.Error(), "9") + strings.Count(err.Error(), "X"); n > echoes*clipLen || !strings.Contains(err.Error(), "…") {
+		// Count only runs of the value's character: a temp path's digits are not an echo.
+		n := 0
+		for _, run := range echoRunRE.FindAllString(err.Error(), -1) {
+			n += len(run)
+		}
+		if n > echoes*clipLen || !strings.Contains(err.Error(), "…") {
 			t.Errorf("%s: %d characters of the value echoed, want at most %d: %s", name, n, echoes*clipLen, err)
 		}
 	}
