@@ -42,6 +42,8 @@ func run(args []string) int {
 			return twsim.Main(ctx, args[1:], os.Stdout, os.Stderr)
 		case "chain":
 			return runChain(args[1:])
+		case "scan":
+			return runScan(args[1:])
 		case "config":
 			return runConfig(args[1:], osEnv, os.Stdout, os.Stderr)
 		case "version", "--version":

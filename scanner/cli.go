@@ -25,17 +25,14 @@ const (
 
 // chainOptions are the parsed flags of `ibwatch chain`.
 type chainOptions struct {
-	symbol   string
-	expiry   string
-	strikes  int
-	deal     Deal
-	hasDeal  bool
-	json     bool
-	host     string
-	port     int
-	clientID int64
-	timeout  time.Duration
-	wait     time.Duration
+	symbol  string
+	expiry  string
+	strikes int
+	deal    Deal
+	hasDeal bool
+	json    bool
+	ep      endpoint
+	wait    time.Duration
 }
 
 const chainUsage = `usage: ibwatch chain SYMBOL [flags]
@@ -51,33 +48,18 @@ Flags:
 // parseChainArgs parses SYMBOL and the flags, in any order.
 func parseChainArgs(args []string, stderr io.Writer) (chainOptions, error) {
 	o := chainOptions{}
-	fs := flag.NewFlagSet("chain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, chainUsage)
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("chain", chainUsage, stderr)
 	fs.StringVar(&o.expiry, "expiry", "", "expiry `YYYYMMDD` (default: the nearest, or the first on/after the deal's close)")
 	fs.IntVar(&o.strikes, "strikes", DefaultStrikes, "number of strikes around the money (each costs 2 market-data lines)")
 	dealPrice := fs.Float64("deal", 0, "cash deal `PRICE`: adds the merger-arbitrage lens")
 	closeDate := fs.String("close", "", "the deal's expected close `YYYY-MM-DD` (with --deal)")
 	breakPrice := fs.Float64("break", 0, "the deal's break `PRICE` (with --deal)")
 	fs.BoolVar(&o.json, "json", false, "print JSON instead of a table")
-	fs.StringVar(&o.host, "host", "127.0.0.1", "TWS / IB Gateway host")
-	fs.IntVar(&o.port, "port", 7497, "TWS / IB Gateway API port")
-	fs.Int64Var(&o.clientID, "client-id", 191, "API client id (the next two are tried if it is in use)")
-	fs.DurationVar(&o.timeout, "timeout", 15*time.Second, "how long to wait for the connection to TWS")
+	o.ep.register(fs, 191)
 	fs.DurationVar(&o.wait, "wait", 10*time.Second, "how long to wait for every line's first quote")
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return o, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := parseAll(fs, args)
+	if err != nil {
+		return o, err
 	}
 	if len(pos) != 1 {
 		fs.Usage()
@@ -114,10 +96,51 @@ func parseChainArgs(args []string, stderr io.Writer) (chainOptions, error) {
 			o.deal.ExpectedClose = t
 		}
 	}
-	if o.port < 1 || o.port > 65535 {
-		return o, fmt.Errorf("--port %d: want 1-65535", o.port)
+	return o, o.ep.check()
+}
+
+// newFlagSet returns the flag set of `ibwatch name`, whose usage is the
+// text usage then the flags' defaults.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
 	}
-	return o, nil
+	return fs
+}
+
+// parseAll parses flags and positional arguments in any order and
+// returns the positional ones.
+func parseAll(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return pos, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// register adds the connection flags, with clientID as the default id.
+func (ep *endpoint) register(fs *flag.FlagSet, clientID int64) {
+	fs.StringVar(&ep.host, "host", "127.0.0.1", "TWS / IB Gateway host")
+	fs.IntVar(&ep.port, "port", 7497, "TWS / IB Gateway API port")
+	fs.Int64Var(&ep.clientID, "client-id", clientID, "API client id (the next two are tried if it is in use)")
+	fs.DurationVar(&ep.timeout, "timeout", 15*time.Second, "how long to wait for the connection to TWS")
+}
+
+// check validates the connection flags.
+func (ep *endpoint) check() error {
+	if ep.port < 1 || ep.port > 65535 {
+		return fmt.Errorf("--port %d: want 1-65535", ep.port)
+	}
+	return nil
 }
 
 // parseDate accepts YYYY-MM-DD or YYYYMMDD.
@@ -142,28 +165,50 @@ func ChainMain(ctx context.Context, args []string, stdout, stderr io.Writer, new
 		fmt.Fprintln(stderr, "ibwatch chain:", err)
 		return ExitUsage
 	}
+	sup, end, code := startSession(ctx, "chain", o.ep, stderr, newSup)
+	if sup == nil {
+		return code
+	}
+	defer end()
+	return fetchAndPrint(ctx, sup, o, stdout, stderr)
+}
+
+// endpoint is where a one-shot command connects and how long it waits.
+type endpoint struct {
+	host     string
+	port     int
+	clientID int64
+	timeout  time.Duration
+}
+
+// startSession starts a supervisor (newSup, or conn.New when nil) for a
+// one-shot command and waits for the connection. It returns the running
+// supervisor and the function that stops it and waits for its goroutines;
+// or nil and the exit status after printing why.
+func startSession(ctx context.Context, cmd string, ep endpoint, stderr io.Writer, newSup func(conn.Config) (*conn.Supervisor, error)) (*conn.Supervisor, func(), int) {
 	if newSup == nil {
 		newSup = conn.New
 	}
-	sup, err := newSup(conn.Config{Host: o.host, Port: o.port, ClientIDs: []int64{o.clientID, o.clientID + 1, o.clientID + 2}})
+	sup, err := newSup(conn.Config{Host: ep.host, Port: ep.port, ClientIDs: []int64{ep.clientID, ep.clientID + 1, ep.clientID + 2}})
 	if err != nil {
-		fmt.Fprintln(stderr, "ibwatch chain:", err)
-		return ExitUsage
+		fmt.Fprintf(stderr, "ibwatch %s: %v\n", cmd, err)
+		return nil, nil, ExitUsage
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	runDone := make(chan error, 1)
 	go func() { runDone <- sup.Run(runCtx) }()
 	w := newStateWatch(sup.Events())
-	defer func() {
+	end := func() {
 		stop()
 		<-runDone
 		w.wait()
-	}()
-	if !w.waitUp(ctx, o.timeout) {
-		fmt.Fprintf(stderr, "ibwatch chain: cannot reach TWS at %s within %v: %s\n", sup.Status().Addr, o.timeout, w.why())
-		return ExitUnreachable
 	}
-	return fetchAndPrint(ctx, sup, o, stdout, stderr)
+	if !w.waitUp(ctx, ep.timeout) {
+		fmt.Fprintf(stderr, "ibwatch %s: cannot reach TWS at %s within %v: %s\n", cmd, sup.Status().Addr, ep.timeout, w.why())
+		end()
+		return nil, nil, ExitUnreachable
+	}
+	return sup, end, ExitOK
 }
 
 // fetchAndPrint does the chain part of ChainMain once connected.
@@ -171,7 +216,7 @@ func fetchAndPrint(ctx context.Context, sup *conn.Supervisor, o chainOptions, st
 	names := NewSearcher(BuiltinTickers(), nil, nil)
 	f := NewFetcher(sup, FetcherOptions{Names: names.Name, MaxLines: sup.Config().MaxLines})
 	defer f.Close()
-	rctx, cancel := context.WithTimeout(ctx, o.timeout)
+	rctx, cancel := context.WithTimeout(ctx, o.ep.timeout)
 	defer cancel()
 	var deal *Deal
 	if o.hasDeal {

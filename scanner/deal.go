@@ -20,6 +20,13 @@ type Deal struct {
 	ExpectedClose time.Time
 	// BreakPrice is the estimated price if the deal breaks (B); 0 = none.
 	BreakPrice float64
+	// Dividends is the cash per share the target pays holders before the
+	// close (to stock and covered-call positions, not option holders);
+	// 0 = none.
+	Dividends float64
+	// Prob is the user's own probability of completion (0..1) for the
+	// scan's expected values; 0 = use the market-implied (S − B)/(D − B).
+	Prob float64
 }
 
 // FindDeal returns the deal for symbol (case-insensitive) from deals, for

@@ -15,15 +15,17 @@ import (
 const maxPrice = 1e7
 
 // FormatPrice formats a price with two decimals (four below $0.01 when
-// non-zero); blank when v is not finite, negative or absurdly large.
+// non-zero), rounding half away from zero on the decimal value (0.125 →
+// "0.13", see roundedString); blank when v is not finite, negative or
+// absurdly large.
 func FormatPrice(v float64) string {
 	if !finite(v) || v < 0 || v >= maxPrice {
 		return ""
 	}
 	if v > 0 && v < 0.01 {
-		return strconv.FormatFloat(v, 'f', 4, 64)
+		return roundedString(v, 4)
 	}
-	return strconv.FormatFloat(v, 'f', 2, 64)
+	return roundedString(v, 2)
 }
 
 // FormatStrike formats a strike: two decimals, trailing zeros of the cents
@@ -43,7 +45,7 @@ func FormatMoney(v float64) string {
 	if !finite(v) || math.Abs(v) >= 1e12 {
 		return ""
 	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
+	s := roundedString(math.Abs(v), 2)
 	intPart, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
 	if v < 0 && s != "0.00" {

@@ -10,8 +10,11 @@ import (
 // a Num, so nothing here can produce NaN or Inf.
 //
 // Annualisation is simple, not compounded: annual = return × 365 / days,
-// with days = calendar days from today (New York) to the date. When days ≤ 0
-// the annualised figure is not available.
+// with days = calendar days from today (New York) to the exit: the close
+// for the stock, and for an option the earlier of its expiry and the date
+// OCC accelerates it to after a cash close (see OptionExit). It is not
+// available when days ≤ 0, when the close is unknown (no exit date) or for
+// a loss (a loss is never annualised).
 
 // daysPerYear is the simple-annualisation year.
 const daysPerYear = 365.0
@@ -38,7 +41,8 @@ type DealHeader struct {
 	// (D − S) / S, a fraction.
 	Return Num `json:"return"`
 	// AnnualReturn is Return × 365 / DaysToClose (simple annualisation);
-	// NA when the close date is unknown or not in the future.
+	// NA when the close date is unknown or not in the future, or for a
+	// loss (S above D).
 	AnnualReturn Num `json:"annualReturn"`
 	// Prob is the market-implied probability of completion,
 	// (S − B) / (D − B), clamped to 0..1; NA without a break price or when
@@ -64,8 +68,8 @@ type Outcome struct {
 	Capital Num `json:"capital"`
 	// Return is Payoff / Capital, a fraction.
 	Return Num `json:"return"`
-	// Annual is Return × 365 / days to expiry (simple); NA when the option
-	// expires today or earlier.
+	// Annual is Return × 365 / days to exit (simple; see OptionExit); NA
+	// for a loss, without a close date, or when the exit is today or past.
 	Annual Num `json:"annual"`
 }
 
@@ -97,6 +101,9 @@ type Lens struct {
 	// DaysToExpiry is calendar days from today to the expiry (NA when the
 	// expiry does not parse).
 	DaysToExpiry Num `json:"daysToExpiry"`
+	// Exit is when an option's money comes back (OptionExit): the
+	// horizon of Annual. Unknown without a close date.
+	Exit Exit `json:"exit"`
 	// Timing says whether the expiry is before, on or after the expected
 	// close. Before the close, the payoffs assume a closing that the
 	// calendar does not expect by then.
@@ -105,7 +112,8 @@ type Lens struct {
 	Strikes    []StrikeLens `json:"strikes"`
 	// BestCall and BestPut index Strikes: the long call and the short put
 	// with the highest annualised far-touch return; -1 when none has one,
-	// and always -1 when the expiry is before the expected close.
+	// and always -1 when the expiry is before the expected close or the
+	// close is unknown (unknown timing never ranks).
 	BestCall int `json:"bestCall"`
 	BestPut  int `json:"bestPut"`
 }
@@ -149,9 +157,10 @@ func ComputeDealHeader(d Deal, under float64, now time.Time) DealHeader {
 	return h
 }
 
-// annualise returns r × 365 / days, NA unless days > 0.
+// annualise returns r × 365 / days, NA unless days > 0 and r ≥ 0 (a loss
+// is never annualised).
 func annualise(r, days Num) Num {
-	if !days.OK || days.V <= 0 {
+	if !days.OK || days.V <= 0 || !r.OK || r.V < 0 {
 		return NA
 	}
 	return div(mul(r, num(daysPerYear)), days)
@@ -170,17 +179,18 @@ func ComputeLens(in LensInput) Lens {
 		l.Multiplier = defaultMultiplier
 	}
 	l.DaysToExpiry = DaysToExpiry(in.Expiry, in.Now)
+	l.Exit = OptionExit(in.Deal, in.Expiry, in.Now)
 	m := num(l.Multiplier)
 	D := l.Header.Price
 	l.Strikes = make([]StrikeLens, len(in.Strikes))
 	for i, q := range in.Strikes {
 		K := price(q.Strike)
 		s := StrikeLens{Strike: K, PctOfDeal: div(K, D)}
-		s.Call = leg(q.CallBid, q.CallAsk, func(p Num) Outcome { return longCall(D, K, p, m, l.DaysToExpiry) }, true)
-		s.Put = leg(q.PutBid, q.PutAsk, func(p Num) Outcome { return shortPut(D, K, p, m, l.DaysToExpiry) }, false)
+		s.Call = leg(q.CallBid, q.CallAsk, func(p Num) Outcome { return longCall(D, K, p, m, l.Exit.Days) }, true)
+		s.Put = leg(q.PutBid, q.PutAsk, func(p Num) Outcome { return shortPut(D, K, p, m, l.Exit.Days) }, false)
 		l.Strikes[i] = s
 	}
-	if l.Timing != TimingBefore {
+	if l.Timing == TimingOn || l.Timing == TimingAfter {
 		l.BestCall = best(l.Strikes, func(s StrikeLens) Num { return s.Call.FarTouch.Annual })
 		l.BestPut = best(l.Strikes, func(s StrikeLens) Num { return s.Put.FarTouch.Annual })
 	}

@@ -3,7 +3,6 @@ package scanner
 import (
 	"encoding/json"
 	"math"
-	"strconv"
 )
 
 // Num is a computed number that is either a finite value or "not
@@ -61,13 +60,11 @@ func (n Num) Float() float64 {
 	return n.V
 }
 
-// MarshalJSON encodes an available Num as a number and NA as null.
-func (n Num) MarshalJSON() ([]byte, error) {
-	if !n.OK {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, n.V, 'f', -1, 64), nil
-}
+// MarshalJSON encodes an available Num as a number rounded to 4 decimals
+// (enough for every price, ratio and Greek, and free of float noise such
+// as 129.99999999999997) and NA as null. Figures with a unit of their own
+// use Cents or Ratio.
+func (n Num) MarshalJSON() ([]byte, error) { return roundedJSON(n, ratioPlaces), nil }
 
 // UnmarshalJSON decodes a number or null.
 func (n *Num) UnmarshalJSON(b []byte) error {

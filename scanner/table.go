@@ -129,15 +129,20 @@ func writeDealLine(b *strings.Builder, l *Lens) {
 		}
 	}
 	if l.Timing == TimingUnknown {
-		fmt.Fprintf(b, "\nexpiry %s (%s to expiry): expected close unknown\n", l.Expiry, dash(FormatDays(l.DaysToExpiry)))
+		fmt.Fprintf(b, "\nexpiry %s (%s to expiry): expected close unknown, so no exit date: nothing annualised or starred\n", l.Expiry, dash(FormatDays(l.DaysToExpiry)))
 	} else {
-		fmt.Fprintf(b, "\nexpiry %s (%s to expiry) is %s the expected close\n", l.Expiry, dash(FormatDays(l.DaysToExpiry)), l.Timing)
+		fmt.Fprintf(b, "\nexpiry %s (%s to expiry) is %s the expected close; exit %s (%s)", l.Expiry, dash(FormatDays(l.DaysToExpiry)), l.Timing,
+			l.Exit.Date.Format("2006-01-02"), dash(FormatDays(l.Exit.Days)))
+		if l.Exit.Accelerated {
+			b.WriteString(", OCC's accelerated expiration after the cash close")
+		}
+		b.WriteString("\n")
 	}
 }
 
 func writeLensRows(b *strings.Builder, l *Lens) {
 	b.WriteString("if the deal closes at the deal price by expiry, per contract (far = pay the ask / sell the bid;\n")
-	b.WriteString("short put capital = (strike - premium) x multiplier; annualised simple, x365/days to expiry):\n")
+	b.WriteString("short put capital = (strike - premium) x multiplier; annualised simple, x365/days to exit, gains only):\n")
 	fmt.Fprintf(b, "%8s %7s | %10s %7s %10s %8s %8s | %10s %7s %10s %8s %8s\n",
 		"STRIKE", "%DEAL", "LC MID P&L", "RET", "LC FAR P&L", "RET", "ANN", "SP MID P&L", "RET", "SP FAR P&L", "RET", "ANN")
 	for i, s := range l.Strikes {

@@ -17,7 +17,9 @@ import (
 // BID ASK MID · P&L MID · P&L FAR · RETURN · ANNUAL ★ — payoff per
 // contract if the deal closes at D by expiry, at the mid and at the far
 // touch (pay the ask / sell the bid), and the far-touch return and simple
-// annualized return to expiry. By priority: P&L FAR and ANNUAL always;
+// annualized return to exit (the expiry, or OCC's accelerated expiration
+// after a cash close when that is earlier; gains only, never without a
+// close date). By priority: P&L FAR and ANNUAL always;
 // then RETURN; MID;
 // P&L MID; BID and ASK only on very wide panes (the chain view has them).
 // At 80 columns: STRIKE %DEAL and P&L FAR, RET, ANN per leg (76 cells);
@@ -193,7 +195,8 @@ func (p *Pane) timingLine(l *scanner.Lens) string {
 	}
 	lab := st.Label.Render
 	if when == "" {
-		return truncate(lab("expiry "+exp+" · expected close unknown: payoffs assume the deal closes by expiry"), p.w)
+		return firstFit(p.w, lab("expiry "+exp+" · expected close unknown: payoffs assume the deal closes by expiry; no annual, no best"),
+			lab("expiry "+exp+" · close unknown: no annual, no best"))
 	}
 	head := sty.Render("expiry " + exp + " is " + when + " the expected close " + closeDate)
 	short := sty.Render("expiry " + when + " close " + closeDate)
@@ -266,7 +269,7 @@ func (p *Pane) lensLegend() string {
 		best = append(best, b.name+" "+scanner.FormatNum(s.Strike, scanner.FormatStrike)+" "+
 			scanner.FormatNum(b.leg(s).FarTouch.Annual, scanner.FormatPct))
 	}
-	how := "RETURN and ANNUAL at the far touch, to expiry"
+	how := "RETURN and ANNUAL at the far touch, to exit"
 	if len(best) == 0 {
 		return truncate(st.Legend.Render("no best: "+how), p.w)
 	}
@@ -283,7 +286,8 @@ func (p *Pane) lensNotes() []string {
 			"RETURN = P&L FAR ÷ capital: a long call risks its premium, a short put ties up (K − premium) × multiplier",
 			"RETURN = P&L FAR ÷ capital (call: premium; put: K − premium; × multiplier)")),
 		st.Legend.Render(firstFit(w,
-			"ANNUAL = RETURN × 365 ÷ days to expiry (simple) · FAR = pay the ask / sell the bid · MID = (bid + ask) ÷ 2",
-			"ANNUAL = RETURN × 365 ÷ days to expiry (simple) · FAR pays ask / sells bid")),
+			"ANNUAL = RETURN × 365 ÷ days to exit (expiry, or OCC's earlier accelerated date after a cash close; simple; gains only)",
+			"ANNUAL = RETURN × 365 ÷ days to exit (expiry or OCC's accelerated date; simple; gains only)",
+			"ANNUAL = RETURN × 365 ÷ days to exit (simple; gains only)")),
 	}
 }

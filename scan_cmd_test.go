@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestScanCommandAgainstSim runs the binary a user builds: `ibwatch sim`
+// in one process, `ibwatch scan --json` in another with the deals of a
+// config file. The JSON ranks the deals' structures; stderr (a pipe, not a
+// terminal) gets no progress lines.
+func TestScanCommandAgainstSim(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "ibwatch")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(build.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	port, ctl := freeTCPPort(t), freeTCPPort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sim := exec.CommandContext(ctx, bin, "sim", "--listen", fmt.Sprintf("127.0.0.1:%d", port), "--control", fmt.Sprintf("127.0.0.1:%d", ctl))
+	sim.Stdout, sim.Stderr = io.Discard, io.Discard
+	if err := sim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); _ = sim.Wait() }()
+	waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/state", ctl))
+
+	cfg := filepath.Join(t.TempDir(), "ibwatch.toml")
+	deals := "[deals.BRCV]\nprice = 34.50\nclose = 2027-01-29\nbreak = 24.00\n\n[deals.QRST]\nprice = 11.75\nclose = 2027-02-12\n"
+	if err := os.WriteFile(cfg, []byte(deals), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	scan := exec.Command(bin, "scan", "--config", cfg, "--port", fmt.Sprint(port), "--json", "--min-oi", "10")
+	scan.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir(), "XDG_STATE_HOME="+t.TempDir())
+	var out, errb bytes.Buffer
+	scan.Stdout, scan.Stderr = &out, &errb
+	if err := scan.Run(); err != nil {
+		t.Fatalf("ibwatch scan: %v\nstderr:\n%s", err, errb.String())
+	}
+	if errb.Len() != 0 {
+		t.Errorf("stderr is a pipe, yet got %q", errb.String())
+	}
+	var doc struct {
+		Deals []struct {
+			Symbol string `json:"symbol"`
+		} `json:"deals"`
+		Rows []struct {
+			Rank      *int   `json:"rank"`
+			Symbol    string `json:"symbol"`
+			Structure string `json:"structure"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out.String())
+	}
+	syms := map[string]bool{}
+	for _, r := range doc.Rows {
+		syms[r.Symbol] = true
+	}
+	if len(doc.Deals) != 2 || !syms["BRCV"] || !syms["QRST"] || doc.Rows[0].Rank == nil || *doc.Rows[0].Rank != 1 {
+		t.Errorf("deals %+v, rows of %v, first row %+v", doc.Deals, syms, doc.Rows[0])
+	}
+	if strings.Contains(out.String(), "NaN") {
+		t.Error("NaN in the JSON")
+	}
+}
