@@ -99,6 +99,7 @@ type Pane struct {
 	centre  bool // centre the view on the money line at the next table
 	viewOff int  // first shown row when the pane is shorter than the window
 	lens    bool // show the lens instead of the chain (when a deal exists)
+	legs    legMarks
 
 	notice    string
 	noticeErr bool

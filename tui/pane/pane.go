@@ -38,3 +38,14 @@ type Model interface {
 	// KeyMap gives the pane's bindings for help (ShortHelp, FullHelp).
 	help.KeyMap
 }
+
+// OpenChainMsg asks the dashboard to show a structure's legs in the
+// option-chain pane: the root hands it to the chain pane and moves the
+// focus there. The scan pane sends it on enter. Expiry is YYYYMMDD ("" =
+// the chain's default expiry, e.g. for a stock row); Strikes are the legs'
+// option strikes, which the chain marks.
+type OpenChainMsg struct {
+	Symbol  string
+	Expiry  string
+	Strikes []float64
+}
