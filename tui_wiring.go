@@ -14,6 +14,7 @@ import (
 	"github.com/ibwatch/ibwatch/theme"
 	"github.com/ibwatch/ibwatch/tui"
 	"github.com/ibwatch/ibwatch/tui/chain"
+	"github.com/ibwatch/ibwatch/tui/scan"
 	"github.com/ibwatch/ibwatch/tui/screen"
 )
 
@@ -52,16 +53,20 @@ func runTUI(ctx context.Context, o options, sup *conn.Supervisor, cfg conn.Confi
 		Client: sup, Deals: o.deals, Watchlist: o.watchlist,
 		Styles: styles, Context: ctx,
 	})
+	// The scan leaves a default chain's lines free under the budget.
+	scans := scan.New(scan.Options{Client: sup, Deals: o.deals, Styles: styles, Context: ctx,
+		Lines: max(1, sup.Config().MaxLines-(2*scanner.DefaultStrikes+1))})
 	model := tui.New(tui.Options{
 		Sup: sup, History: history, Styles: styles, Bell: o.bell,
 		BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },
-		LogPath:  o.logFile, Context: ctx, Chain: chain,
+		LogPath:  o.logFile, Context: ctx, Chain: chain, Scan: scans,
 	})
 	p := tea.NewProgram(scr.Model(model), append(scr.ProgramOptions(), tea.WithContext(ctx))...)
 	_, runErr := p.Run()
 	closeErr := scr.Close()
 	interrupted := ctx.Err() != nil // a signal, not a failure
 	chain.Close()                   // frees the chain's lines while the supervisor still runs
+	scans.Close()                   // and the scan's
 	cancel()
 	supErr := <-supDone
 	// The terminal is ours again: errors may be printed now.

@@ -47,6 +47,7 @@ type Styles struct {
 	Status   StatusStyles
 	Input    InputStyles
 	Chain    ChainStyles
+	Scan     ScanStyles
 	// Help styles the bubbles/help model.
 	Help help.Styles
 }
@@ -200,6 +201,7 @@ func New(opts Options) *Styles {
 		Cursor:      fg(p.Accent),
 	}
 	s.Chain = newChainStyles(r, p)
+	s.Scan = newScanStyles(r, p)
 	s.Help = help.Styles{
 		Ellipsis:       fg(p.Faint),
 		ShortKey:       fg(p.Accent),

@@ -42,12 +42,12 @@ func (p *Pane) openLegs(msg pane.OpenChainMsg) tea.Cmd {
 	if p.search.open {
 		p.closeSearch()
 	}
-	p.legs = legMarks{symbol: sym, expiry: msg.Expiry, strikes: slices.Clone(msg.Strikes)}
+	p.legs = legMarks{symbol: sym, expiry: msg.Expiry, strikes: slices.Sorted(slices.Values(msg.Strikes))}
 	p.lens = false
 	cmd := p.startOpen(chainWant{symbol: sym, expiry: msg.Expiry, deal: p.dealFor(sym)}, false)
-	if len(msg.Strikes) > 0 {
-		ks := make([]string, len(msg.Strikes))
-		for i, k := range msg.Strikes {
+	if len(p.legs.strikes) > 0 {
+		ks := make([]string, len(p.legs.strikes))
+		for i, k := range p.legs.strikes {
 			ks[i] = scanner.FormatStrike(k)
 		}
 		p.setNotice(false, "from the scan: legs at "+strings.Join(ks, "/")+" marked ◆")

@@ -147,25 +147,6 @@ func (p *Pane) headerLines() []string {
 	return []string{line, joinFit(parts, st.Label.Render(" · "), p.w)}
 }
 
-// joinFit joins as many leading parts as fit in w cells.
-func joinFit(parts []string, sep string, w int) string {
-	out := ""
-	for i, s := range parts {
-		next := s
-		if i > 0 {
-			next = out + sep + s
-		}
-		if ansi.StringWidth(next) > w {
-			break
-		}
-		out = next
-	}
-	if out == "" && len(parts) > 0 {
-		return truncate(parts[0], w)
-	}
-	return out
-}
-
 // statusLine is the last line: what is loading, the latest notice or
 // error, else the legend of the markers.
 func (p *Pane) statusLine() string {
