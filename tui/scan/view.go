@@ -131,8 +131,9 @@ func (p *Pane) sortLine() string {
 	return joinFit(parts, st.Label.Render(" · "), p.w)
 }
 
-// detail is the selected row's detail: its deal and legs; the figures
-// the table has no room for; why it is not ranked (or what it assumes).
+// detail is the selected row's detail: its legs and exit; the figures
+// the table has no room for; why it is not ranked, what it assumes, or
+// else the deal's terms.
 func (p *Pane) detail() []string {
 	st := &p.st.Scan
 	out := make([]string, 3)
@@ -159,13 +160,6 @@ func (p *Pane) detail() []string {
 			figs = append(figs, st.Label.Render(strings.ToLower(c.head)+" ")+st.Value.Render(v))
 		}
 	}
-	if s.Prob.OK {
-		src := "market"
-		if s.ProbOwn {
-			src = "own"
-		}
-		figs = append(figs, st.Label.Render("p ")+st.Value.Render(pct(s.Prob))+st.Label.Render(" ("+src+")"))
-	}
 	out[1] = joinFit(figs, st.Label.Render(" · "), p.w)
 	note := scanner.Note(s)
 	switch {
@@ -175,6 +169,48 @@ func (p *Pane) detail() []string {
 		out[2] = st.Label.Render("note: " + note)
 	case p.ranked.Rank[p.sel] == 0:
 		out[2] = st.Label.Render("not ranked: " + unrankedWhy(s, p.filter.PreClose))
+	default:
+		out[2] = p.dealText(s)
+	}
+	return out
+}
+
+// dealText is the terms s was priced against: D, the close, B, and the
+// completion probability its EV uses.
+func (p *Pane) dealText(s *scanner.Structure) string {
+	st := &p.st.Scan
+	d, ok := scanner.FindDeal(p.scannedDeals(), s.Symbol)
+	if !ok {
+		return ""
+	}
+	parts := []string{st.Label.Render("deal D ") + st.Value.Render("$"+scanner.FormatPrice(d.Price))}
+	if !d.ExpectedClose.IsZero() {
+		parts = append(parts, st.Label.Render("close ")+st.Value.Render(d.ExpectedClose.Format("2006-01-02")))
+	}
+	if d.BreakPrice > 0 {
+		parts = append(parts, st.Label.Render("B ")+st.Value.Render("$"+scanner.FormatPrice(d.BreakPrice)))
+	}
+	if d.Dividends > 0 {
+		parts = append(parts, st.Label.Render("dividends ")+st.Value.Render("$"+scanner.FormatPrice(d.Dividends)))
+	}
+	if s.Prob.OK {
+		src := "market (S−B)/(D−B)"
+		if s.ProbOwn {
+			src = "own"
+		}
+		parts = append(parts, st.Label.Render("p ")+st.Value.Render(pct(s.Prob))+st.Label.Render(" "+src))
+	}
+	return joinFit(parts, st.Label.Render(" · "), p.w)
+}
+
+// scannedDeals are the deals of the last scan.
+func (p *Pane) scannedDeals() []scanner.Deal {
+	if p.res == nil {
+		return nil
+	}
+	out := make([]scanner.Deal, len(p.res.Deals))
+	for i, d := range p.res.Deals {
+		out[i] = d.Deal
 	}
 	return out
 }
