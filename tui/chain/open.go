@@ -45,7 +45,7 @@ func (p *Pane) openLegs(msg pane.OpenChainMsg) tea.Cmd {
 	p.legs = legMarks{symbol: sym, expiry: msg.Expiry, strikes: slices.Sorted(slices.Values(msg.Strikes))}
 	p.lens = false
 	cmd := p.startOpen(chainWant{symbol: sym, expiry: msg.Expiry, deal: p.dealFor(sym)}, false)
-	if len(p.legs.strikes) > 0 {
+	if cmd != nil && len(p.legs.strikes) > 0 {
 		ks := make([]string, len(p.legs.strikes))
 		for i, k := range p.legs.strikes {
 			ks[i] = scanner.FormatStrike(k)

@@ -141,10 +141,12 @@ func (p *Pane) detail() []string {
 		return out
 	}
 	s := p.ranked.Rows[p.sel]
-	out[0] = st.Symbol.Render(sanitize(s.Symbol)) + " " + st.Value.Render(legsText(s)) +
-		st.Label.Render(fmt.Sprintf(" · ×%s", scanner.FormatStrike(s.Multiplier)))
-	if s.Exit.Days.OK {
-		exit := " · exit " + s.Exit.Date.Format("2006-01-02") + " (" + scanner.FormatDays(s.Exit.Days)
+	out[0] = st.Symbol.Render(sanitize(s.Symbol)) + " " + st.Value.Render(legsText(s))
+	if m := scanner.FormatStrike(s.Multiplier); m != "" {
+		out[0] += st.Label.Render(" · ×" + m)
+	}
+	if days := scanner.FormatDays(s.Exit.Days); days != "" {
+		exit := " · exit " + s.Exit.Date.Format("2006-01-02") + " (" + days
 		if s.Exit.Accelerated {
 			exit += ", OCC accelerated"
 		}
