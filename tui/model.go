@@ -11,7 +11,8 @@
 // The package holds the frame, the focus and the global keys, and the
 // small panes (connection, session, counters, events). A pane that is an
 // application of its own lives in a package beside it and plugs in as a
-// pane.Model: the option-chain pane, tui/chain, through Options.Chain.
+// pane.Model: the option-chain pane, tui/chain, through Options.Chain, and
+// the merger-arb scan pane, tui/scan, through Options.Scan.
 package tui
 
 import (

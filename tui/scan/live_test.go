@@ -13,9 +13,11 @@ import (
 
 // TestScanPaneLive drives the pane against the real supervisor, link
 // process and simulator: n scans two of the simulator's deals, the
-// progress shows while the pane never holds more lines than it may, every
-// structure is in the table with the best ranked first, enter sends its
-// legs, and when the scan ends no line is left open.
+// progress shows while the pane never holds more lines than it may, TWS
+// restarts mid-scan and the scan resumes to a complete result with every
+// contract two-sided, every structure is in the table with the best
+// ranked first, enter sends its legs, and when the scan ends no line is
+// left open.
 func TestScanPaneLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the simulator and a link process")
@@ -43,8 +45,12 @@ func TestScanPaneLive(t *testing.T) {
 	}()
 
 	d.Send(runes("n"))
-	sawProgress, most := false, 0
+	sawProgress, most, restarted := false, 0, false
 	d.Until("the scan's end", 60*time.Second, func() bool {
+		if p.run != nil && p.prog.Quoted > 20 && !restarted {
+			restarted = true
+			sim.Restart(300 * time.Millisecond)
+		}
 		if p.run != nil && p.prog.Contracts > 0 {
 			sawProgress = sawProgress || strings.Contains(viewText(p), "contracts · ~")
 			if n, err := sup.Lines(ctx); err == nil {
@@ -61,8 +67,15 @@ func TestScanPaneLive(t *testing.T) {
 		t.Errorf("the scan held %d lines, more than its %d", most, lines)
 	}
 	r := p.res
-	if r == nil || !r.Complete || len(r.Deals) != 2 || p.noticeErr {
-		t.Fatalf("scan result %+v, notice %q", r, p.notice)
+	if !restarted {
+		t.Fatal("the scan ended before TWS could be restarted")
+	}
+	if r == nil {
+		t.Fatalf("no result; notice %q", p.notice)
+	}
+	if !r.Complete || len(r.Deals) != 2 || p.noticeErr || r.OneSided != 0 || r.Quoted != r.Contracts {
+		t.Fatalf("scan result: complete %v, %d deals, %d of %d contracts quoted, %d one-sided; notice %q",
+			r.Complete, len(r.Deals), r.Quoted, r.Contracts, r.OneSided, p.notice)
 	}
 	if len(p.ranked.Rows) != len(r.Structures) || p.ranked.Best == 0 {
 		t.Fatalf("%d rows of %d structures, %d ranked", len(p.ranked.Rows), len(r.Structures), p.ranked.Best)
