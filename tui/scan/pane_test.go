@@ -195,6 +195,9 @@ func TestScanProgress(t *testing.T) {
 	if !p.keys.Stop.Enabled() || p.keys.Scan.Enabled() {
 		t.Fatal("x is not offered (or n still is) while scanning")
 	}
+	if v := viewText(p); !strings.Contains(v, "scanning: resolving the option listings of 3 deal(s)…") {
+		t.Fatalf("no word on the listings being resolved:\n%s", v)
+	}
 	// The Cmds run as Bubble Tea runs them: each in its goroutine.
 	done := make(chan doneMsg, 2)
 	var wg sync.WaitGroup

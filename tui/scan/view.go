@@ -83,6 +83,11 @@ func (p *Pane) idleLines() []string {
 // scan found.
 func (p *Pane) summaryLine() string {
 	st := &p.st.Scan
+	if p.run != nil && p.prog.Contracts == 0 {
+		// Before quoting, the scan resolves every deal's listing (a few
+		// requests per expiry): there is nothing to count yet.
+		return st.Notice.Render("scanning: ") + st.Value.Render(fmt.Sprintf("resolving the option listings of %d deal(s)…", p.prog.Deals))
+	}
 	if p.run != nil {
 		g := p.prog
 		s := st.Notice.Render("scanning ") + p.bar(g.Quoted, g.Contracts, 16) +
