@@ -65,6 +65,12 @@ func (p *Pane) idleLines() []string {
 			if d.BreakPrice > 0 {
 				s += st.Label.Render(" · break ") + st.Value.Render("$"+scanner.FormatPrice(d.BreakPrice))
 			}
+			if d.Dividends > 0 {
+				s += st.Label.Render(" · div ") + st.Value.Render("$"+scanner.FormatPrice(d.Dividends))
+			}
+			if d.Prob > 0 {
+				s += st.Label.Render(" · own p ") + st.Value.Render(scanner.FormatPct(d.Prob))
+			}
 			lines = append(lines, "  "+s)
 		}
 	}

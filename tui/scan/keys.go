@@ -24,20 +24,20 @@ func newScanKeys() scanKeys {
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 		Home:     key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "best")),
 		End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "last")),
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "legs in chain")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open legs")),
 
 		Scan:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "scan now")),
 		Stop:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop scan")),
-		Every: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "re-scan every…")),
+		Every: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "re-scan")),
 		Sort:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 
-		MinOI:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "min open interest")),
+		MinOI:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "min OI")),
 		MaxWidth:  key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "max width")),
-		MinAnnual: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "min annualized")),
+		MinAnnual: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "min annual")),
 		MaxLoss:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "max loss")),
-		Kinds:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "structures")),
-		PreClose:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "rank pre-close")),
-		Clear:     key.NewBinding(key.WithKeys("0"), key.WithHelp("0", "no filters")),
+		Kinds:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "kinds")),
+		PreClose:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pre-close")),
+		Clear:     key.NewBinding(key.WithKeys("0"), key.WithHelp("0", "no filter")),
 
 		Move:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move")),
 		Filters: key.NewBinding(key.WithKeys("o", "w", "a", "m"), key.WithHelp("o w a m 1-6", "filters")),
@@ -69,13 +69,13 @@ func (k *scanKeys) short() []key.Binding {
 	return []key.Binding{k.Scan, k.Stop, k.Open, k.Sort, k.Filters, k.Move, k.Every}
 }
 
-// full is the pane's help in short columns: rows, scan, sort and
-// filters. Disabled bindings are left out by the help view.
+// full is the pane's help in three columns (rows; scan and sort;
+// filters), narrow enough that the global keys still fit at 80 columns.
+// Disabled bindings are left out by the help view.
 func (k *scanKeys) full() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.Scan, k.Stop, k.Every},
-		{k.Sort, k.MinOI, k.MaxWidth, k.MinAnnual},
-		{k.MaxLoss, k.Kinds, k.PreClose, k.Clear},
+		{k.Open, k.Scan, k.Stop, k.Every, k.Sort},
+		{k.MinOI, k.MaxWidth, k.MinAnnual, k.MaxLoss, k.Kinds, k.PreClose, k.Clear},
 	}
 }
