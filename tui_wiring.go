@@ -16,6 +16,7 @@ import (
 	"github.com/ibwatch/ibwatch/theme"
 	"github.com/ibwatch/ibwatch/tui"
 	"github.com/ibwatch/ibwatch/tui/chain"
+	"github.com/ibwatch/ibwatch/tui/scan"
 	"github.com/ibwatch/ibwatch/tui/screen"
 )
 
@@ -57,10 +58,13 @@ func runTUI(ctx context.Context, s *config.Settings, sup *conn.Supervisor, cfg c
 		Client: sup, Deals: s.Deals, Watchlist: s.Watchlist,
 		Styles: styles, Context: ctx,
 	})
+	// The scan leaves a default chain's lines free under the budget.
+	scans := scan.New(scan.Options{Client: sup, Deals: s.Deals, Styles: styles, Context: ctx,
+		Lines: max(1, sup.Config().MaxLines-(2*scanner.DefaultStrikes+1))})
 	model := tui.New(tui.Options{
 		Sup: sup, History: history, Styles: styles, Bell: s.Bell,
 		BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },
-		LogPath:  s.LogFile, Context: ctx, Chain: chain, IBC: cfg.IBC.On(),
+		LogPath:  s.LogFile, Context: ctx, Chain: chain, Scan: scans, IBC: cfg.IBC.On(),
 	})
 	// Without Bubble Tea's signal handler: main owns SIGINT, SIGTERM and
 	// SIGHUP (they cancel ctx, which ends the program). With both listening,
@@ -73,6 +77,7 @@ func runTUI(ctx context.Context, s *config.Settings, sup *conn.Supervisor, cfg c
 	closeErr := scr.Close()
 	interrupted := ctx.Err() != nil // a signal, not a failure
 	chain.Close()                   // frees the chain's lines while the supervisor still runs
+	scans.Close()                   // and the scan's
 	cancel()
 	supErr := <-supDone
 	// The terminal is ours again: errors may be printed now.

@@ -122,9 +122,10 @@ func FormatNum(n Num, f func(float64) string) string {
 	return f(n.V)
 }
 
-// FormatDays formats a day count ("12d"); blank when not available.
+// FormatDays formats a day count ("12d"); blank when not available or
+// not finite (a Num built by hand, not by the scanner, may hold NaN).
 func FormatDays(n Num) string {
-	if !n.OK || math.Abs(n.V) >= 1e6 {
+	if !n.OK || !finite(n.V) || math.Abs(n.V) >= 1e6 {
 		return ""
 	}
 	return strconv.FormatFloat(n.V, 'f', 0, 64) + "d"

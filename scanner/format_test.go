@@ -63,4 +63,9 @@ func TestFormatBlanksJunk(t *testing.T) {
 	if got := FormatDays(NA); got != "" {
 		t.Errorf("FormatDays(NA) = %q", got)
 	}
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if got := FormatDays(Num{V: v, OK: true}); got != "" {
+			t.Errorf("FormatDays(%v) = %q", v, got)
+		}
+	}
 }

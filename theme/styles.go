@@ -48,6 +48,7 @@ type Styles struct {
 	Input    InputStyles
 	Chain    ChainStyles
 	Menu     MenuStyles
+	Scan     ScanStyles
 	// Help styles the bubbles/help model.
 	Help help.Styles
 }
@@ -212,6 +213,7 @@ func New(opts Options) *Styles {
 		Detail:   fg(p.Muted),
 		Confirm:  fg(p.Warning).Bold(true),
 	}
+	s.Scan = newScanStyles(r, p)
 	s.Help = help.Styles{
 		Ellipsis:       fg(p.Faint),
 		ShortKey:       fg(p.Accent),

@@ -35,16 +35,17 @@ func newGlobalKeys() globalKeys {
 // setTyping turns the single-letter keys (and pane switching) off while a
 // text input owns the keyboard, so they neither fire nor show in help; the
 // input gets every key except ctrl+c.
-func (k *globalKeys) setTyping(typing, chainFocused bool) {
+func (k *globalKeys) setTyping(typing, bigFocused bool) {
 	k.Quit.SetEnabled(!typing)
 	k.Interrupt.SetEnabled(typing)
 	k.Help.SetEnabled(!typing)
 	k.Next.SetEnabled(!typing)
 	k.Prev.SetEnabled(!typing)
 	k.Reconnect.SetEnabled(!typing)
-	k.Filter.SetEnabled(!typing && !chainFocused)
-	// The chain pane has its own "/" (symbol search).
-	k.Search.SetEnabled(!typing && !chainFocused)
+	// The chain and scan panes have their own single-letter keys and the
+	// chain its own "/" (symbol search): the log's f and / are off there.
+	k.Filter.SetEnabled(!typing && !bigFocused)
+	k.Search.SetEnabled(!typing && !bigFocused)
 	k.IBC.SetEnabled(!typing && k.ibcOn)
 	k.IBCOff.SetEnabled(!typing && !k.ibcOn)
 }

@@ -11,7 +11,8 @@
 // The package holds the frame, the focus and the global keys, and the
 // small panes (connection, session, counters, events). A pane that is an
 // application of its own lives in a package beside it and plugs in as a
-// pane.Model: the option-chain pane, tui/chain, through Options.Chain.
+// pane.Model: the option-chain pane, tui/chain, through Options.Chain, and
+// the merger-arb scan pane, tui/scan, through Options.Scan.
 package tui
 
 import (
@@ -69,6 +70,9 @@ type Options struct {
 	IBC bool
 	// Chain is the option-chain pane; nil shows a placeholder.
 	Chain Pane
+	// Scan is the merger-arb scan pane (tui/scan), focused after the
+	// chain; nil leaves it out of the tab order.
+	Scan Pane
 	// Context ends the Cmds that wait (next event, next tick) when it is
 	// done, since Bubble Tea cannot cancel a running Cmd. Nil: Background.
 	Context context.Context
@@ -82,12 +86,13 @@ const (
 	focusLog
 	focusCounters
 	focusChain
+	focusScan
 	focusCount
 )
 
 // String names the pane (for tests and debugging).
 func (f focusID) String() string {
-	return [...]string{"status", "log", "counters", "chain"}[f]
+	return [...]string{"status", "log", "counters", "chain", "scan"}[f]
 }
 
 // noticeKind grades the message in the status line.
@@ -176,7 +181,8 @@ func New(opts Options) Model {
 	if chain == nil {
 		chain = newChainPlaceholder(st)
 	}
-	m.panes = [focusCount]Pane{m.status, m.log, m.counter, chain}
+	// A nil pane (no scan pane) is skipped by the tab order.
+	m.panes = [focusCount]Pane{m.status, m.log, m.counter, chain, opts.Scan}
 	m.loadHistory(opts.History)
 	m.panes[m.focus].Focus()
 	m.syncKeys()
@@ -213,7 +219,9 @@ func (m Model) Init() tea.Cmd {
 		snapshotCmd(m.ctx, m.opts.Sup, m.clock, 0, m.tick.seq),
 	}
 	for _, p := range m.panes {
-		cmds = append(cmds, p.Init())
+		if p != nil {
+			cmds = append(cmds, p.Init())
+		}
 	}
 	return tea.Batch(cmds...)
 }
@@ -232,23 +240,37 @@ func (m Model) WindowTitle() string { return "ibwatch " + stateLabel(m.cv.state)
 // syncKeys enables and disables bindings for the current focus and input
 // state, so help shows only what works now.
 func (m *Model) syncKeys() {
-	m.keys.setTyping(m.panes[m.focus].Typing() || m.ibc.open, m.focus == focusChain)
+	m.keys.setTyping(m.panes[m.focus].Typing() || m.ibc.open, m.bigFocus())
 }
+
+// bigFocus reports whether a pane that is an application of its own (the
+// chain or the scan) has focus: it takes the bottom of the screen and owns
+// the single-letter keys the log would use.
+func (m *Model) bigFocus() bool { return m.focus == focusChain || m.focus == focusScan }
 
 // focusCmder is a pane with work to start when it gains or loses focus:
 // the chain pane cancels its market-data lines when left and re-opens its
 // chain on return. The root calls FocusCmd after Blur and after Focus.
 type focusCmder interface{ FocusCmd() tea.Cmd }
 
-// setFocus moves focus to f. The chain pane gets more rows while it has
-// focus (see computeLayout), so crossing it re-lays the screen out.
-func (m *Model) setFocus(f focusID) tea.Cmd {
-	old := m.focus
+// setFocus moves focus to f, or on in direction dir (+1 or −1) past the
+// panes that are absent. The chain and scan panes get more rows while
+// they have focus (see computeLayout), so crossing them re-lays the screen
+// out.
+func (m *Model) setFocus(f focusID, dir focusID) tea.Cmd {
+	old, oldBig := m.focus, m.bigFocus()
+	f = (f + focusCount) % focusCount
+	for m.panes[f] == nil {
+		f = (f + dir + focusCount) % focusCount
+	}
+	if f == old {
+		return nil
+	}
 	m.panes[old].Blur()
-	m.focus = (f + focusCount) % focusCount
+	m.focus = f
 	m.panes[m.focus].Focus()
 	m.syncKeys()
-	if (old == focusChain) != (m.focus == focusChain) {
+	if oldBig != m.bigFocus() {
 		m.relayout()
 	}
 	var cmds []tea.Cmd

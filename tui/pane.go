@@ -11,7 +11,7 @@ import (
 )
 
 // Pane is one focusable area of the dashboard (connection, events,
-// counters, chain): see pane.Model, which panes in their own packages
+// counters, chain, scan): see pane.Model, which panes in their own packages
 // implement.
 type Pane = pane.Model
 

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/tui/pane"
 )
 
 // Update routes messages in the order STYLE.md §3 sets: window size to
@@ -56,16 +57,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// have brought a change that ticks sooner (a new state).
 		return m, m.tickSooner()
 	}
-	// Anything else (cursor blinks, the chain's own messages) goes to the
-	// panes that may own it.
+	// Anything else (cursor blinks, the chain's and the scan's own
+	// messages) goes to the panes that may own it: each drops what is not
+	// its own.
 	var cmds []tea.Cmd
 	if m.log.Typing() {
 		_, cmd := m.log.Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	var cmd tea.Cmd
-	m.panes[focusChain], cmd = m.panes[focusChain].Update(msg)
-	cmds = append(cmds, cmd)
+	for _, f := range []focusID{focusChain, focusScan} {
+		if m.panes[f] != nil {
+			var cmd tea.Cmd
+			m.panes[f], cmd = m.panes[f].Update(msg)
+			cmds = append(cmds, cmd)
+		}
+	}
+	if _, ok := msg.(pane.OpenChainMsg); ok && m.opts.Chain != nil {
+		// The chain pane has taken the request (it opens while still
+		// unfocused, so focusing it does not re-open the chain shown
+		// before); now show it.
+		cmds = append(cmds, m.setFocus(focusChain, 1))
+	}
 	return m, tea.Batch(cmds...)
 }
 
@@ -97,9 +109,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.relayout()
 		return m, nil
 	case key.Matches(msg, m.keys.Next):
-		return m, m.setFocus(m.focus + 1)
+		return m, m.setFocus(m.focus+1, 1)
 	case key.Matches(msg, m.keys.Prev):
-		return m, m.setFocus(m.focus - 1)
+		return m, m.setFocus(m.focus-1, -1)
 	case key.Matches(msg, m.keys.Reconnect):
 		// Acknowledge at once; the outcome arrives as state events.
 		m.reconnWait = true
@@ -125,7 +137,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.help.ShowAll = false
 			m.relayout()
 		}
-		fcmd := m.setFocus(focusLog)
+		fcmd := m.setFocus(focusLog, 1)
 		cmd := m.log.startSearch()
 		m.syncKeys()
 		return m, tea.Batch(fcmd, cmd)

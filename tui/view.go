@@ -70,7 +70,7 @@ func (m *Model) resize(w, h int) {
 }
 
 func (m *Model) relayout() {
-	m.lay = computeLayout(m.w, m.h, m.focus == focusChain)
+	m.lay = computeLayout(m.w, m.h, m.bigFocus())
 	m.help.Width = max(0, m.w-2)
 	if m.lay.tooSmall {
 		return
@@ -80,6 +80,9 @@ func (m *Model) relayout() {
 	bw, bh := innerSize(m.w, m.lay.bottomH)
 	m.log.SetSize(bw, bh)
 	m.panes[focusChain].SetSize(bw, bh)
+	if m.panes[focusScan] != nil {
+		m.panes[focusScan].SetSize(bw, bh)
+	}
 	m.refreshAll()
 }
 
@@ -183,8 +186,8 @@ func (m Model) timelineView() string {
 	return frame(st, frameSpec{title: title, tag: legend, body: body, width: m.w, height: m.lay.tlH})
 }
 
-// bottomView is the full help, the chain pane, or the event log, with the
-// IBC menu over its middle while it is open.
+// bottomView is the full help, the chain or scan pane, or the event log,
+// with the IBC menu over its middle while it is open.
 func (m Model) bottomView() string {
 	if !m.ibc.open {
 		return m.bottomPane()
@@ -202,8 +205,8 @@ func (m Model) bottomPane() string {
 		return frame(st, frameSpec{title: "Keys", body: body, width: m.w, height: m.lay.bottomH, focused: true,
 			tag: st.Muted.Render("? closes")})
 	}
-	if m.focus == focusChain {
-		p := m.panes[focusChain]
+	if m.bigFocus() {
+		p := m.panes[m.focus]
 		return frame(st, frameSpec{title: p.Title(), body: p.View(), width: m.w, height: m.lay.bottomH, focused: true})
 	}
 	return frame(st, frameSpec{title: m.log.Title(), tag: m.log.tag(), body: m.log.View(), width: m.w,

@@ -9,7 +9,6 @@ package chain
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -17,6 +16,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/scanner"
 	"github.com/ibwatch/ibwatch/theme"
+	"github.com/ibwatch/ibwatch/tui/internal/textfit"
 )
 
 // Options configures the option-chain pane (New). Client
@@ -99,6 +99,7 @@ type Pane struct {
 	centre  bool // centre the view on the money line at the next table
 	viewOff int  // first shown row when the pane is shorter than the window
 	lens    bool // show the lens instead of the chain (when a deal exists)
+	legs    legMarks
 
 	notice    string
 	noticeErr bool
@@ -264,18 +265,5 @@ func (p *Pane) View() string {
 	case p.search.open:
 		return p.searchView()
 	}
-	body := p.body
-	if n := p.h - 1; len(body) > n {
-		body = body[:max(0, n)]
-	}
-	var b strings.Builder
-	b.WriteString(strings.Join(body, "\n"))
-	for i := len(body); i < p.h-1; i++ {
-		b.WriteByte('\n')
-	}
-	if p.h > 0 {
-		b.WriteByte('\n')
-		b.WriteString(p.statusLine())
-	}
-	return b.String()
+	return textfit.Column(p.body, p.h, p.statusLine())
 }

@@ -265,13 +265,13 @@ func closeChainCmd(c liveChain) tea.Cmd {
 }
 
 // setDealsCmd gives the searcher the deals (config and typed), so deal
-// symbols rank first and show on an empty query.
+// symbols rank first and show on an empty query, then tells the other
+// panes (DealsMsg: the scan pane scans them).
 func setDealsCmd(s *scanner.Searcher, watch []string, deals []scanner.Deal) tea.Cmd {
-	if s == nil {
-		return nil
-	}
 	return func() tea.Msg {
-		s.SetWatchlist(watch, deals)
-		return nil
+		if s != nil {
+			s.SetWatchlist(watch, deals)
+		}
+		return DealsMsg{Deals: deals}
 	}
 }

@@ -18,14 +18,19 @@ const (
 	fieldPrice = iota
 	fieldClose
 	fieldBreak
+	fieldDiv
+	fieldProb
 	fieldCount
 )
 
-var fieldLabels = [fieldCount]string{"cash price D", "expected close", "break price B"}
+var fieldLabels = [fieldCount]string{"cash price D", "expected close", "break price B", "dividends", "own prob."}
 
 // dealForm asks for a deal's terms: the cash price D, the expected close
-// date and an optional break price B. Nothing is accepted until every field
-// is valid; errors are shown under the field.
+// date, and optionally the break price B, the dividends per share the
+// target pays before the close, and the user's own probability of
+// completion (the scan's expected values use it instead of the market's
+// (S − B)/(D − B)). Nothing is accepted until every field is valid; errors
+// are shown under the field.
 type dealForm struct {
 	symbol string
 	in     [fieldCount]textinput.Model
@@ -35,7 +40,8 @@ type dealForm struct {
 
 func newDealForm(st *theme.Styles, symbol string, d *scanner.Deal) *dealForm {
 	f := &dealForm{symbol: symbol}
-	holders := [fieldCount]string{"e.g. 86.00", "YYYY-MM-DD", "optional, e.g. 52.00"}
+	holders := [fieldCount]string{"e.g. 86.00", "YYYY-MM-DD", "optional, e.g. 52.00", "optional, $/share, e.g. 0.50",
+		"optional, e.g. 85%"}
 	for i := range f.in {
 		ti := textinput.New()
 		ti.Prompt = ""
@@ -55,6 +61,12 @@ func newDealForm(st *theme.Styles, symbol string, d *scanner.Deal) *dealForm {
 		if d.BreakPrice > 0 {
 			f.in[fieldBreak].SetValue(strconv.FormatFloat(d.BreakPrice, 'f', -1, 64))
 		}
+		if d.Dividends > 0 {
+			f.in[fieldDiv].SetValue(strconv.FormatFloat(d.Dividends, 'f', -1, 64))
+		}
+		if d.Prob > 0 {
+			f.in[fieldProb].SetValue(strconv.FormatFloat(d.Prob*100, 'f', -1, 64) + "%")
+		}
 	}
 	return f
 }
@@ -67,13 +79,16 @@ func (f *dealForm) focusField(i int) tea.Cmd {
 	return f.in[f.focus].Focus()
 }
 
-// parseDeal validates the three fields. remove is true when every field is
-// blank: the user clears the deal typed for the symbol.
-func parseDeal(symbol, price, closeDate, brk string) (d scanner.Deal, remove bool, errs [fieldCount]string, ok bool) {
-	price, closeDate, brk = strings.TrimSpace(price), strings.TrimSpace(closeDate), strings.TrimSpace(brk)
-	if price == "" && closeDate == "" && brk == "" {
+// parseDeal validates the fields (in field order). remove is true when
+// every field is blank: the user clears the deal typed for the symbol.
+func parseDeal(symbol string, vals [fieldCount]string) (d scanner.Deal, remove bool, errs [fieldCount]string, ok bool) {
+	for i := range vals {
+		vals[i] = strings.TrimSpace(vals[i])
+	}
+	if vals == [fieldCount]string{} {
 		return d, true, errs, true
 	}
+	price, closeDate, brk := vals[fieldPrice], vals[fieldClose], vals[fieldBreak]
 	d.Symbol = symbol
 	p, err := parsePrice(price)
 	switch {
@@ -95,18 +110,65 @@ func parseDeal(symbol, price, closeDate, brk string) (d scanner.Deal, remove boo
 	default:
 		d.ExpectedClose = t
 	}
-	if brk != "" {
-		b, err := parsePrice(brk)
-		switch {
-		case err != nil:
-			errs[fieldBreak] = "want a positive price like 52.00, or leave it empty"
-		case d.Price > 0 && b >= d.Price:
-			errs[fieldBreak] = "must be below the deal price (where the stock falls if the deal fails)"
-		default:
-			d.BreakPrice = b
+	d.BreakPrice, errs[fieldBreak] = belowDeal(brk, d.Price, parsePrice,
+		"want a positive price like 52.00, or leave it empty",
+		"must be below the deal price (where the stock falls if the deal fails)")
+	d.Dividends, errs[fieldDiv] = belowDeal(vals[fieldDiv], d.Price, parseDividend,
+		"want cash per share like 0.50 (0 or empty: none)", "must be below the deal price")
+	if v := vals[fieldProb]; v != "" {
+		p, err := parseProb(v)
+		if err != nil {
+			errs[fieldProb] = "want a probability like 85% or 0.85 (empty: the market's)"
 		}
+		d.Prob = p
 	}
 	return d, false, errs, errs == [fieldCount]string{}
+}
+
+// belowDeal parses an optional field that must stay below the deal price
+// D: its value (0 when empty or bad) and its error text.
+func belowDeal(v string, D float64, parse func(string) (float64, error), bad, above string) (float64, string) {
+	if v == "" {
+		return 0, ""
+	}
+	x, err := parse(v)
+	switch {
+	case err != nil:
+		return 0, bad
+	case D > 0 && x >= D:
+		return 0, above
+	}
+	return x, ""
+}
+
+// parseDividend reads cash per share ("0.50", "$0.50"); 0 is allowed.
+func parseDividend(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimPrefix(s, "$"), 64)
+	if err != nil {
+		return 0, err
+	}
+	if math.IsNaN(v) || v < 0 || v >= 1e6 {
+		return 0, strconv.ErrRange
+	}
+	return v, nil
+}
+
+// parseProb reads "85%", "85" or "0.85" as 0.85: a number above 1 is a
+// percentage. Zero and anything outside 0..100 % are refused (an empty
+// field means the market-implied probability).
+func parseProb(s string) (float64, error) {
+	pct := strings.HasSuffix(s, "%")
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(s, "%")), 64)
+	if err != nil {
+		return 0, err
+	}
+	if pct || v > 1 {
+		v /= 100
+	}
+	if math.IsNaN(v) || v <= 0 || v > 1 {
+		return 0, strconv.ErrRange
+	}
+	return v, nil
 }
 
 // parsePrice reads "86", "86.00" or "$1,086.50"; it refuses anything not
@@ -155,7 +217,11 @@ func (p *Pane) formKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.PrevField):
 		return f.focusField(f.focus - 1)
 	case key.Matches(msg, k.SaveDeal):
-		d, remove, errs, ok := parseDeal(f.symbol, f.in[fieldPrice].Value(), f.in[fieldClose].Value(), f.in[fieldBreak].Value())
+		var vals [fieldCount]string
+		for i := range vals {
+			vals[i] = f.in[i].Value()
+		}
+		d, remove, errs, ok := parseDeal(f.symbol, vals)
 		f.errs = errs
 		if !ok {
 			for i, e := range errs { // put the cursor on the first bad field
@@ -226,7 +292,7 @@ func (p *Pane) formView() string {
 	st := &p.st.Chain
 	f := p.form
 	lines := []string{
-		st.Deal.Render("Deal terms for "+f.symbol) + st.Legend.Render("  (all-cash takeover, for the merger-arb lens)"),
+		st.Deal.Render("Deal terms for "+f.symbol) + st.Legend.Render("  (all-cash takeover, for the lens and the scan)"),
 		"",
 	}
 	for i := range f.in {

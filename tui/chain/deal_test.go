@@ -12,6 +12,8 @@ func TestParseDeal(t *testing.T) {
 	tests := []struct {
 		name              string
 		price, close, brk string
+		div, prob         string
+		wantDiv, wantProb float64
 		ok, remove        bool
 		badField          int // field with an error when !ok
 		want              string
@@ -32,10 +34,17 @@ func TestParseDeal(t *testing.T) {
 		{name: "far year", price: "86", close: "2999-01-01", badField: fieldClose, want: "2000 and 2100"},
 		{name: "break above price", price: "86", close: "2025-03-28", brk: "90", badField: fieldBreak, want: "below the deal price"},
 		{name: "break junk", price: "86", close: "2025-03-28", brk: "x", badField: fieldBreak, want: "positive price"},
+		{name: "dividends and own prob", price: "86", close: "2025-03-28", brk: "52", div: "0.50", prob: "85%", ok: true, wantDiv: 0.5, wantProb: 0.85},
+		{name: "prob as fraction", price: "86", close: "2025-03-28", prob: "0.9", ok: true, wantProb: 0.9},
+		{name: "prob over 100", price: "86", close: "2025-03-28", prob: "120%", badField: fieldProb, want: "85% or 0.85"},
+		{name: "prob zero", price: "86", close: "2025-03-28", prob: "0", badField: fieldProb, want: "85% or 0.85"},
+		{name: "prob NaN", price: "86", close: "2025-03-28", prob: "NaN", badField: fieldProb, want: "85% or 0.85"},
+		{name: "dividends negative", price: "86", close: "2025-03-28", div: "-1", badField: fieldDiv, want: "cash per share"},
+		{name: "dividends above D", price: "86", close: "2025-03-28", div: "90", badField: fieldDiv, want: "below the deal price"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			d, remove, errs, ok := parseDeal("HVLN", tc.price, tc.close, tc.brk)
+			d, remove, errs, ok := parseDeal("HVLN", [fieldCount]string{tc.price, tc.close, tc.brk, tc.div, tc.prob})
 			if ok != tc.ok || remove != tc.remove {
 				t.Fatalf("ok %v remove %v, want %v %v (errs %q)", ok, remove, tc.ok, tc.remove, errs)
 			}
@@ -44,6 +53,9 @@ func TestParseDeal(t *testing.T) {
 			}
 			if ok && !remove && (d.Symbol != "HVLN" || d.Price <= 0 || d.ExpectedClose.IsZero()) {
 				t.Fatalf("deal %+v", d)
+			}
+			if ok && (d.Dividends != tc.wantDiv || d.Prob != tc.wantProb) {
+				t.Fatalf("dividends %v prob %v, want %v %v", d.Dividends, d.Prob, tc.wantDiv, tc.wantProb)
 			}
 		})
 	}
@@ -77,7 +89,11 @@ func TestChainDealForm(t *testing.T) {
 	// scanner picks the expiry, and the lens is on.
 	p.form.in[fieldPrice].SetValue("240")
 	p.form.in[fieldClose].SetValue("2025-03-28")
-	press(t, p, tea.KeyMsg{Type: tea.KeyShiftTab}) // to break
+	press(t, p, tea.KeyMsg{Type: tea.KeyShiftTab}) // wraps to the own probability
+	typeText(t, p, "80%")
+	press(t, p, tea.KeyMsg{Type: tea.KeyShiftTab}) // dividends
+	typeText(t, p, "0.25")
+	press(t, p, tea.KeyMsg{Type: tea.KeyShiftTab}) // break
 	typeText(t, p, "190")
 	cmd := press(t, p, keyEnter)
 	if p.form != nil || cmd == nil || p.pending == nil {
@@ -86,7 +102,8 @@ func TestChainDealForm(t *testing.T) {
 	execNow(cmd)
 	req := src.lastReq()
 	want := time.Date(2025, 3, 28, 0, 0, 0, 0, time.UTC)
-	if req.Deal == nil || req.Deal.Price != 240 || req.Deal.BreakPrice != 190 || !req.Deal.ExpectedClose.Equal(want) || req.Expiry != "" {
+	if req.Deal == nil || req.Deal.Price != 240 || req.Deal.BreakPrice != 190 || !req.Deal.ExpectedClose.Equal(want) || req.Expiry != "" ||
+		req.Deal.Dividends != 0.25 || req.Deal.Prob != 0.8 {
 		t.Fatalf("re-open request %+v deal %+v", req, req.Deal)
 	}
 	if !p.lens {

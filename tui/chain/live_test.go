@@ -3,95 +3,13 @@ package chain
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/ibwatch/ibwatch/conn"
-	"github.com/ibwatch/ibwatch/conn/conntest"
-	"github.com/ibwatch/ibwatch/conn/twsim"
 	"github.com/ibwatch/ibwatch/scanner"
-	"github.com/ibwatch/ibwatch/tui/pane"
+	"github.com/ibwatch/ibwatch/tui/internal/tuitest"
 )
-
-// paneDriver is a small Bubble Tea runtime for one pane: it runs every Cmd
-// in its own goroutine, as Bubble Tea does, and applies the messages to the
-// pane on the test goroutine only. Cmds end by themselves or when ctx does;
-// wait collects them.
-type paneDriver struct {
-	t    *testing.T
-	p    pane.Model
-	ctx  context.Context
-	msgs chan tea.Msg
-	wg   sync.WaitGroup
-}
-
-func newPaneDriver(t *testing.T, ctx context.Context, p pane.Model) *paneDriver {
-	return &paneDriver{t: t, p: p, ctx: ctx, msgs: make(chan tea.Msg, 64)}
-}
-
-// run starts cmd (and each Cmd of a batch) in the background.
-func (d *paneDriver) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	d.wg.Add(1)
-	go func() {
-		defer d.wg.Done()
-		msg := cmd()
-		if msg == nil {
-			return
-		}
-		select {
-		case d.msgs <- msg:
-		case <-d.ctx.Done():
-		}
-	}()
-}
-
-// send applies msg to the pane and runs the Cmd it returns.
-func (d *paneDriver) send(msg tea.Msg) {
-	if b, ok := msg.(tea.BatchMsg); ok {
-		for _, c := range b {
-			d.run(c)
-		}
-		return
-	}
-	var cmd tea.Cmd
-	d.p, cmd = d.p.Update(msg)
-	d.run(cmd)
-}
-
-// until applies messages as they come until cond holds, or fails after
-// timeout.
-func (d *paneDriver) until(what string, timeout time.Duration, cond func() bool) {
-	d.t.Helper()
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for !cond() {
-		select {
-		case msg := <-d.msgs:
-			d.send(msg)
-		case <-deadline.C:
-			d.t.Fatalf("timed out after %v waiting for %s; screen:\n%s", timeout, what, viewText(d.p))
-		}
-	}
-}
-
-// wait ends the driver: it drops late messages until every Cmd returned
-// (the caller has cancelled ctx).
-func (d *paneDriver) wait() {
-	done := make(chan struct{})
-	go func() { d.wg.Wait(); close(done) }()
-	for {
-		select {
-		case <-d.msgs:
-		case <-done:
-			return
-		}
-	}
-}
 
 // TestChainPaneLive drives the pane against the real supervisor, link
 // process and simulator: search a deal stock, enter, a complete live chain
@@ -102,51 +20,7 @@ func TestChainPaneLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the simulator and a link process")
 	}
-	sim := twsim.New(twsim.Config{Listen: "127.0.0.1:0", TickInterval: 100 * time.Millisecond})
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
-	sup, err := conn.New(conn.Config{
-		Host: "127.0.0.1", Port: sim.Port(), ClientIDs: []int64{31, 32, 33},
-		Heartbeat: 200 * time.Millisecond, HeartbeatTimeout: 600 * time.Millisecond,
-		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: 2 * time.Second,
-		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
-		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
-		LinkCommand:      conntest.MustLinkCommand(t),
-		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
-		SilentAfter: time.Hour,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	supCtx, stopSup := context.WithCancel(context.Background())
-	supDone := make(chan error, 1)
-	go func() { supDone <- sup.Run(supCtx) }()
-	up := make(chan struct{})
-	evDone := make(chan struct{})
-	go func() { // the dashboard's event reader stands in here
-		defer close(evDone)
-		seen := false
-		for ev := range sup.Events() {
-			if !seen && ev.Kind == conn.KindState && ev.State == conn.StateConnected {
-				seen = true
-				close(up)
-			}
-		}
-	}()
-	defer func() {
-		stopSup()
-		if err := <-supDone; err != nil {
-			t.Errorf("supervisor: %v", err)
-		}
-		<-evDone
-	}()
-	select {
-	case <-up:
-	case <-time.After(15 * time.Second):
-		t.Fatal("the supervisor did not connect to the simulator within 15 s")
-	}
+	sim, sup := tuitest.LiveSup(t, 31, 32, 33)
 
 	stock, _ := sim.Universe().Stock("HVLN")
 	deal := scanner.Deal{Symbol: "HVLN", Price: stock.Deal.Price, ExpectedClose: stock.Deal.ExpectedClose, BreakPrice: stock.Deal.BreakPrice}
@@ -155,21 +29,21 @@ func TestChainPaneLive(t *testing.T) {
 		MinRefresh: 20 * time.Millisecond})
 	pane.SetSize(116, 34)
 	pane.Focus()
-	d := newPaneDriver(t, ctx, pane)
+	d := tuitest.NewDriver(t, ctx, pane)
 	defer func() {
 		cancel()
-		d.wait()
+		d.Wait()
 		pane.Close()
 	}()
-	key := func(k tea.KeyMsg) { d.send(k) }
+	key := func(k tea.KeyMsg) { d.Send(k) }
 
 	// Search: "/" shows the deal pinned; typing ranks, TWS answers too.
 	key(runes("/"))
-	d.until("the pinned candidates", 10*time.Second, func() bool { return pane.search.have })
+	d.Until("the pinned candidates", 10*time.Second, func() bool { return pane.search.have })
 	for _, r := range "hvl" {
 		key(runes(string(r)))
 	}
-	d.until("TWS's answer for hvl", 10*time.Second, func() bool { return pane.search.have && !pane.search.asking })
+	d.Until("TWS's answer for hvl", 10*time.Second, func() bool { return pane.search.have && !pane.search.asking })
 	if pane.search.twsErr != "" {
 		t.Fatalf("TWS lookup failed: %s", pane.search.twsErr)
 	}
@@ -189,7 +63,7 @@ func TestChainPaneLive(t *testing.T) {
 	complete := func() bool {
 		return pane.live != nil && pane.have && pane.snap.Complete && pane.snap.Badge == scanner.BadgeLive
 	}
-	d.until("a complete live HVLN chain", 30*time.Second, complete)
+	d.Until("a complete live HVLN chain", 30*time.Second, complete)
 	s := pane.snap
 	now := time.Now()
 	wantExpiry := scanner.DefaultExpiry(sim.Universe().Expirations("HVLN", now), &deal, now)
@@ -224,8 +98,8 @@ func TestChainPaneLive(t *testing.T) {
 
 	// TWS restarts: stale, then live again by itself.
 	sim.Restart(300 * time.Millisecond)
-	d.until("the stale badge", 15*time.Second, func() bool { return strings.Contains(viewText(pane), "✗ STALE") })
-	d.until("live again after the restart", 30*time.Second, func() bool {
+	d.Until("the stale badge", 15*time.Second, func() bool { return strings.Contains(viewText(pane), "✗ STALE") })
+	d.Until("live again after the restart", 30*time.Second, func() bool {
 		return complete() && strings.Contains(viewText(pane), "● LIVE")
 	})
 
@@ -234,9 +108,9 @@ func TestChainPaneLive(t *testing.T) {
 		t.Errorf("supervisor holds %d lines, the chain says %d", n, s.Lines)
 	}
 	pane.Blur()
-	d.run(pane.FocusCmd())
+	d.Run(pane.FocusCmd())
 	closing := pane.closing
-	d.until("the close to finish", 10*time.Second, func() bool {
+	d.Until("the close to finish", 10*time.Second, func() bool {
 		select {
 		case <-closing:
 			return true

@@ -17,7 +17,8 @@ import (
 //
 // In-the-money sides are shaded (theme Chain.InTheMoney) and marked with a
 // "•" beside the strike, so they read without colour; the money line (the
-// strike nearest the stock price) has ▶ ◀ around its strike. Blank cells
+// strike nearest the stock price) has ▶ ◀ around its strike; the legs of
+// a structure opened from the scan pane have ◆ before theirs. Blank cells
 // are values TWS has not sent (or sent as "unset").
 //
 // Width: every column has a priority; the widest set that fits is shown.
@@ -112,10 +113,17 @@ func (p *Pane) chainRow(r *scanner.Row, cols []sideCol) string {
 	b.WriteString(p.itmMark(r.Call.ITM, true))
 	b.WriteString(st.Rule.Render("│"))
 	k := padLeft(scanner.FormatStrike(r.Strike), 7)
+	lead := "  "
+	if p.legs.has(&p.snap, r.Strike) { // a leg of the structure opened from the scan
+		lead = "◆ "
+	}
 	if r.Money {
-		b.WriteString(st.Money.Render("▶ " + k + " ◀"))
+		if lead == "  " {
+			lead = "▶ "
+		}
+		b.WriteString(st.Money.Render(lead + k + " ◀"))
 	} else {
-		b.WriteString(st.Strike.Render("  " + k + "  "))
+		b.WriteString(st.Strike.Render(lead + k + "  "))
 	}
 	b.WriteString(st.Rule.Render("│"))
 	b.WriteString(p.itmMark(r.Put.ITM, false))

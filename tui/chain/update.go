@@ -28,6 +28,10 @@ func (p *Pane) Update(msg tea.Msg) (pane.Model, tea.Cmd) {
 		cmd = p.onData(msg)
 	case chainScrolledMsg:
 		p.onScrolled(msg)
+	case pane.OpenChainMsg:
+		cmd = p.openLegs(msg)
+	case DealsMsg:
+		return p, nil // the pane's own news, for the other panes
 	case chainClosedMsg:
 		if msg.gen == p.gen {
 			p.closing = nil // done: the next open need not wait

@@ -65,6 +65,12 @@ func (p *Pane) idleLines() []string {
 			if d.BreakPrice > 0 {
 				s += st.Label.Render(" · break ") + st.Value.Render("$"+scanner.FormatPrice(d.BreakPrice))
 			}
+			if d.Dividends > 0 {
+				s += st.Label.Render(" · div ") + st.Value.Render("$"+scanner.FormatPrice(d.Dividends))
+			}
+			if d.Prob > 0 {
+				s += st.Label.Render(" · own p ") + st.Value.Render(scanner.FormatPct(d.Prob))
+			}
 			lines = append(lines, "  "+s)
 		}
 	}
@@ -145,25 +151,6 @@ func (p *Pane) headerLines() []string {
 		st.Label.Render("as of " + s.Time.Local().Format("15:04:05")),
 	}
 	return []string{line, joinFit(parts, st.Label.Render(" · "), p.w)}
-}
-
-// joinFit joins as many leading parts as fit in w cells.
-func joinFit(parts []string, sep string, w int) string {
-	out := ""
-	for i, s := range parts {
-		next := s
-		if i > 0 {
-			next = out + sep + s
-		}
-		if ansi.StringWidth(next) > w {
-			break
-		}
-		out = next
-	}
-	if out == "" && len(parts) > 0 {
-		return truncate(parts[0], w)
-	}
-	return out
 }
 
 // statusLine is the last line: what is loading, the latest notice or

@@ -1,7 +1,7 @@
 // Package pane defines what the dashboard's frame needs of a pane: Model,
 // one focusable area that the frame sizes, focuses and draws a border
 // around. Package tui holds the frame and its own small panes; a pane that
-// is an application of its own (tui/chain) implements Model in its own
+// is an application of its own (tui/chain, tui/scan) implements Model in its own
 // package and imports this one, never package tui.
 package pane
 
@@ -11,7 +11,7 @@ import (
 )
 
 // Model is one focusable area of the dashboard (connection, events,
-// counters, chain). The root draws the frame around it, so View returns only
+// counters, chain, scan). The root draws the frame around it, so View returns only
 // the inside, exactly the size last given to SetSize.
 //
 // Panes are pointers: SetSize, Focus and Blur change them in place, and
@@ -37,4 +37,15 @@ type Model interface {
 	Typing() bool
 	// KeyMap gives the pane's bindings for help (ShortHelp, FullHelp).
 	help.KeyMap
+}
+
+// OpenChainMsg asks the dashboard to show a structure's legs in the
+// option-chain pane: the root hands it to the chain pane and moves the
+// focus there. The scan pane sends it on enter. Expiry is YYYYMMDD ("" =
+// the chain's default expiry, e.g. for a stock row); Strikes are the legs'
+// option strikes, which the chain marks.
+type OpenChainMsg struct {
+	Symbol  string
+	Expiry  string
+	Strikes []float64
 }

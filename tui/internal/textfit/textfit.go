@@ -40,6 +40,47 @@ func Truncate(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
+// JoinFit joins as many leading parts as fit in w cells with sep
+// between them; the first part alone is truncated when even it is too
+// wide. For summary lines whose later parts matter less.
+func JoinFit(parts []string, sep string, w int) string {
+	out := ""
+	for i, s := range parts {
+		next := s
+		if i > 0 {
+			next = out + sep + s
+		}
+		if ansi.StringWidth(next) > w {
+			break
+		}
+		out = next
+	}
+	if out == "" && len(parts) > 0 {
+		return Truncate(parts[0], w)
+	}
+	return out
+}
+
+// Column stacks a pane's inside, h lines tall: as many body lines as fit
+// above a last line (the status line), blank lines between. The body
+// lines must already fit the width.
+func Column(body []string, h int, last string) string {
+	if h <= 0 {
+		return ""
+	}
+	body = body[:min(len(body), h-1)]
+	var b strings.Builder
+	b.WriteString(strings.Join(body, "\n"))
+	for i := len(body); i < h-1; i++ {
+		b.WriteByte('\n')
+	}
+	if h > 1 {
+		b.WriteByte('\n')
+	}
+	b.WriteString(last)
+	return b.String()
+}
+
 // PadRight pads s with spaces to w runes (it never cuts). It counts runes,
 // not cells: for plain text without wide characters.
 func PadRight(s string, w int) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/ibwatch/ibwatch/conn/conntest"
+	"github.com/ibwatch/ibwatch/theme"
 	"github.com/muesli/termenv"
 	"go.uber.org/goleak"
 )
@@ -27,6 +28,15 @@ func Main(m *testing.M) int {
 		// that it never closes (teatest.go NewTestModel); it is not ours.
 		goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2"))
 }
+
+// T0 is the fixed "now" of the dashboard's tests: a Tuesday morning.
+var T0 = time.Date(2025, 1, 14, 8, 0, 0, 0, time.UTC)
+
+// Clock is the tests' clock: always T0.
+func Clock() time.Time { return T0 }
+
+// Styles are the tests' styles: no colour, dark background.
+func Styles() *theme.Styles { return theme.New(theme.Options{NoColor: true, Dark: true}) }
 
 // WaitScreen waits (10 s at most) until every one of texts has been on
 // the program's output.
