@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os/exec"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // startAttempt begins a connection attempt: it makes sure a link process is
-// up (spawning one if needed) and sends LinkConnect once the link said hello.
+// up (spawning one if needed) and sends linkproto.Connect once the link said hello.
 func (s *Supervisor) startAttempt(cause Cause) {
 	s.retryAt = time.Time{}
 	s.setState(StateConnecting, cause, "")
@@ -34,7 +36,7 @@ func (s *Supervisor) sendConnect() {
 	// backstop for a link that hangs.
 	s.deadline = now.Add(s.cfg.DialTimeout + 2*s.cfg.HandshakeTimeout + 2*time.Second)
 	s.pingDue, s.pingWait = time.Time{}, time.Time{}
-	err := s.link.send(LinkConnect{
+	err := s.link.send(linkproto.Connect{
 		A: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
 		DialTimeoutMs:      s.cfg.DialTimeout.Milliseconds(),
 		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
@@ -134,55 +136,55 @@ func (s *Supervisor) linkMisbehaved(cause Cause, detail string) {
 }
 
 // attemptOf returns the attempt number a message is scoped to (0 = none).
-func attemptOf(m LinkMsg) (uint64, bool) {
+func attemptOf(m linkproto.Msg) (uint64, bool) {
 	switch v := m.(type) {
-	case *LinkDialed:
+	case *linkproto.Dialed:
 		return v.A, true
-	case *LinkHandshake:
+	case *linkproto.Handshake:
 		return v.A, true
-	case *LinkReady:
+	case *linkproto.Ready:
 		return v.A, true
-	case *LinkAccounts:
+	case *linkproto.Accounts:
 		return v.A, true
-	case *LinkClosed:
+	case *linkproto.Closed:
 		return v.A, true
-	case *LinkRetrying:
+	case *linkproto.Retrying:
 		return v.A, true
-	case *LinkTWSError:
+	case *linkproto.TWSError:
 		return v.A, true
-	case *LinkCurrentTime:
+	case *linkproto.CurrentTime:
 		return v.A, true
-	case *LinkTickPrice:
+	case *linkproto.TickPrice:
 		return v.A, true
-	case *LinkTickSize:
+	case *linkproto.TickSize:
 		return v.A, true
-	case *LinkTickOption:
+	case *linkproto.TickOption:
 		return v.A, true
-	case *LinkTickGeneric:
+	case *linkproto.TickGeneric:
 		return v.A, true
-	case *LinkTickString:
+	case *linkproto.TickString:
 		return v.A, true
-	case *LinkTickReqParams:
+	case *linkproto.TickReqParams:
 		return v.A, true
-	case *LinkMktDataType:
+	case *linkproto.MktDataType:
 		return v.A, true
-	case *LinkSnapshotEnd:
+	case *linkproto.SnapshotEnd:
 		return v.A, true
-	case *LinkContractDetails:
+	case *linkproto.ContractData:
 		return v.A, true
-	case *LinkContractDetailsEnd:
+	case *linkproto.ContractDataEnd:
 		return v.A, true
-	case *LinkSecDefOptParams:
+	case *linkproto.SecDefOptParams:
 		return v.A, true
-	case *LinkSecDefOptParamsEnd:
+	case *linkproto.SecDefOptParamsEnd:
 		return v.A, true
-	case *LinkSymbolSamples:
+	case *linkproto.SymbolSamples:
 		return v.A, true
 	}
 	return 0, false
 }
 
-func (s *Supervisor) onLinkMsg(m LinkMsg) {
+func (s *Supervisor) onLinkMsg(m linkproto.Msg) {
 	now := s.cfg.Now()
 	if a, scoped := attemptOf(m); scoped {
 		if a != s.attempt || s.phase < phDial || s.phase > phUp {
@@ -193,32 +195,32 @@ func (s *Supervisor) onLinkMsg(m LinkMsg) {
 		}
 	}
 	switch v := m.(type) {
-	case *LinkHello:
+	case *linkproto.Hello:
 		s.onHello(v)
-	case *LinkPong:
+	case *linkproto.Pong:
 		if v.N == s.pingN {
 			s.pingWait = time.Time{}
 			s.schedulePing(now)
 		}
-	case *LinkFatal:
+	case *linkproto.Fatal:
 		s.linkMisbehaved(CauseLinkProtocol, "link reported: "+v.Detail)
-	case *LinkDialed:
+	case *linkproto.Dialed:
 		s.met.with(&s.mu, func(m *metricsState) { m.tcpUp(now) })
 		if s.phase == phRetrying {
 			s.onRetryDialed(now)
 		}
-	case *LinkRetrying:
+	case *linkproto.Retrying:
 		s.onRetrying(v, now)
-	case *LinkHandshake:
+	case *linkproto.Handshake:
 		s.link.usedEClient = true
 		s.serverVersion, s.connTime = v.ServerVersion, Sanitize(v.ConnectionTime)
 		s.phase = phHandshake
 		s.deadline = now.Add(s.cfg.HandshakeTimeout)
-	case *LinkReady:
+	case *linkproto.Ready:
 		s.phase = phFirstHB
 		s.deadline = time.Time{}
 		s.sendHeartbeat(now)
-	case *LinkAccounts:
+	case *linkproto.Accounts:
 		s.accounts = nil
 		for _, a := range v.Accounts {
 			if a = Sanitize(a); a != "" {
@@ -226,20 +228,20 @@ func (s *Supervisor) onLinkMsg(m LinkMsg) {
 			}
 		}
 		s.publishStatus()
-	case *LinkClosed:
+	case *linkproto.Closed:
 		s.onClosed(v)
-	case *LinkTWSError:
+	case *linkproto.TWSError:
 		s.onTWSError(v, now)
-	case *LinkCurrentTime:
+	case *linkproto.CurrentTime:
 		s.onHeartbeatReply(now)
 	default:
 		s.onData(m, now)
 	}
 }
 
-func (s *Supervisor) onHello(h *LinkHello) {
-	if h.Protocol != LinkProtocolVersion {
-		s.linkMisbehaved(CauseLinkProtocol, fmt.Sprintf("link speaks protocol %d, want %d (stale binary?)", h.Protocol, LinkProtocolVersion))
+func (s *Supervisor) onHello(h *linkproto.Hello) {
+	if h.Protocol != linkproto.ProtocolVersion {
+		s.linkMisbehaved(CauseLinkProtocol, fmt.Sprintf("link speaks protocol %d, want %d (stale binary?)", h.Protocol, linkproto.ProtocolVersion))
 		return
 	}
 	s.link.hello = true
@@ -268,7 +270,7 @@ func (s *Supervisor) onPhaseDeadline() {
 }
 
 // onClosed handles the end of the current attempt as the link reports it.
-func (s *Supervisor) onClosed(c *LinkClosed) {
+func (s *Supervisor) onClosed(c *linkproto.Closed) {
 	cause := linkCause(c.Cause)
 	detail := Sanitize(c.Detail)
 	var at time.Time
@@ -299,27 +301,27 @@ func (s *Supervisor) onClosed(c *LinkClosed) {
 
 func linkCause(c string) Cause {
 	switch c {
-	case LinkCauseRefused:
+	case linkproto.CauseRefused:
 		return CauseRefused
-	case LinkCauseDialTimeout:
+	case linkproto.CauseDialTimeout:
 		return CauseDialTimeout
-	case LinkCauseDialError:
+	case linkproto.CauseDialError:
 		return CauseDialError
-	case LinkCauseHandshakeTimeout:
+	case linkproto.CauseHandshakeTimeout:
 		return CauseHandshakeTimeout
-	case LinkCauseAcceptedThenClosed:
+	case linkproto.CauseAcceptedThenClosed:
 		return CauseAcceptedThenClosed
-	case LinkCauseClosedByTWS:
+	case linkproto.CauseClosedByTWS:
 		return CauseClosedByTWS
-	case LinkCauseClientIDInUse:
+	case linkproto.CauseClientIDInUse:
 		return CauseClientIDInUse
-	case LinkCausePortReset:
+	case linkproto.CausePortReset:
 		return CausePortReset
-	case LinkCauseProtocolError:
+	case linkproto.CauseProtocolError:
 		return CauseProtocolError
-	case LinkCauseLibrary:
+	case linkproto.CauseLibrary:
 		return CauseLibrary
-	case LinkCauseDropped:
+	case linkproto.CauseDropped:
 		return CauseForced
 	}
 	return CauseLinkProtocol
@@ -384,14 +386,14 @@ func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
 }
 
 // delegateRefusedAfter is how many refusals in a row make the supervisor
-// hand the refused-dial loop to the link (see LinkConnect.Retry).
+// hand the refused-dial loop to the link (see linkproto.Connect.Retry).
 const delegateRefusedAfter = 3
 
 // delegateRetry starts an attempt in which the link itself keeps retrying
 // refused dials with our backoff schedule, first after wait. TWS is down
 // (a restart that takes long, a weekend): each further refusal then costs
 // one timer and one dial in the link, and nothing here until the link's
-// batched report (LinkRetrying) or the first dial that is not refused.
+// batched report (linkproto.Retrying) or the first dial that is not refused.
 func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
 	if s.link == nil || !s.link.hello {
 		return
@@ -403,11 +405,11 @@ func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
 	s.retryAt = time.Time{}
 	s.linkRetryAt = now.Add(wait)
 	s.deadline = now.Add(wait + 3*report + s.cfg.DialTimeout)
-	err := s.link.send(LinkConnect{
+	err := s.link.send(linkproto.Connect{
 		A: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
 		DialTimeoutMs:      s.cfg.DialTimeout.Milliseconds(),
 		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
-		Retry: &LinkRetry{DelayMs: wait.Milliseconds(), BaseMs: s.cfg.BackoffBase.Milliseconds(),
+		Retry: &linkproto.Retry{DelayMs: wait.Milliseconds(), BaseMs: s.cfg.BackoffBase.Milliseconds(),
 			CapMs: s.cfg.BackoffMax.Milliseconds(), Factor: s.cfg.BackoffFactor, From: s.failures,
 			ReportMs: report.Milliseconds(), FastMs: s.cfg.FastRetry.Milliseconds(), Fast: s.fastSpans(now)},
 	})
@@ -417,7 +419,7 @@ func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
 }
 
 // onRetrying counts refusals the link retried by itself.
-func (s *Supervisor) onRetrying(r *LinkRetrying, now time.Time) {
+func (s *Supervisor) onRetrying(r *linkproto.Retrying, now time.Time) {
 	if s.phase != phRetrying {
 		return
 	}
@@ -506,7 +508,7 @@ func (s *Supervisor) onForce() {
 		if s.phase == phHandshake || s.phase == phFirstHB || s.phase == phUp {
 			s.killLink()
 		} else {
-			_ = s.link.send(LinkDrop{A: s.attempt})
+			_ = s.link.send(linkproto.Drop{A: s.attempt})
 		}
 	}
 	s.lose(CauseForced, "reconnect forced by user", time.Time{})

@@ -3,6 +3,8 @@ package conn
 import (
 	"fmt"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // request sends REQ_MKT_DATA for e with a fresh request id (after making
@@ -17,14 +19,14 @@ func (s *Supervisor) request(e *subEntry, now time.Time) {
 	}
 	if want > s.mdType || (s.mdType == MDUnknown && want > MDLive) {
 		s.mdType = want
-		s.enqueue(&LinkReqMktDataType{A: s.attempt, Type: want}, false)
+		s.enqueue(&linkproto.ReqMktDataType{A: s.attempt, Type: want}, false)
 	}
 	s.reqSeq++
 	e.reqID = s.reqSeq
 	e.sentAt = now
 	e.haveModel = false
 	s.subs.byReq[e.reqID] = e
-	s.enqueue(&LinkReqMktData{A: s.attempt, R: e.reqID, Contract: e.sub.contract,
+	s.enqueue(&linkproto.ReqMktData{A: s.attempt, R: e.reqID, Contract: e.sub.contract,
 		Generic: e.sub.opts.Generic, Snapshot: e.sub.opts.Snapshot}, false)
 }
 
@@ -44,7 +46,7 @@ func (s *Supervisor) resubscribe(now time.Time, reason string, cancelOld bool) {
 		if e.reqID != 0 {
 			delete(s.subs.byReq, e.reqID)
 			if cancelOld {
-				s.enqueue(&LinkCancelMktData{A: s.attempt, R: e.reqID}, false)
+				s.enqueue(&linkproto.CancelMktData{A: s.attempt, R: e.reqID}, false)
 			}
 		}
 		s.subs.setStale(e)
@@ -56,13 +58,13 @@ func (s *Supervisor) resubscribe(now time.Time, reason string, cancelOld bool) {
 }
 
 // onData routes a market-data or request report to its owner.
-func (s *Supervisor) onData(m LinkMsg, now time.Time) {
+func (s *Supervisor) onData(m linkproto.Msg, now time.Time) {
 	switch v := m.(type) {
-	case *LinkTickPrice:
+	case *linkproto.TickPrice:
 		s.tick(v.R, now, func(e *subEntry, q *Quote) bool { return q.applyPrice(v.Tick, v.Price) })
-	case *LinkTickSize:
+	case *linkproto.TickSize:
 		s.tick(v.R, now, func(e *subEntry, q *Quote) bool { return q.applySize(v.Tick, v.Size) })
-	case *LinkTickOption:
+	case *linkproto.TickOption:
 		s.tick(v.R, now, func(e *subEntry, q *Quote) bool {
 			ok := q.applyOption(v, e.haveModel)
 			if v.Tick == 13 || v.Tick == 83 {
@@ -70,13 +72,13 @@ func (s *Supervisor) onData(m LinkMsg, now time.Time) {
 			}
 			return ok
 		})
-	case *LinkTickReqParams:
+	case *linkproto.TickReqParams:
 		s.tick(v.R, now, func(e *subEntry, q *Quote) bool { q.MinTick = clean(v.MinTick); return false })
-	case *LinkMktDataType:
+	case *linkproto.MktDataType:
 		s.tick(v.R, now, func(e *subEntry, q *Quote) bool { q.Type = v.Type; return false })
-	case *LinkTickGeneric, *LinkTickString:
+	case *linkproto.TickGeneric, *linkproto.TickString:
 		// not shown
-	case *LinkSnapshotEnd:
+	case *linkproto.SnapshotEnd:
 		if e, ok := s.subs.byReq[v.R]; ok {
 			e.sub.update(func(q *Quote) { q.Done = true })
 			delete(s.subs.byReq, v.R)
@@ -117,7 +119,7 @@ func (s *Supervisor) tick(reqID int64, now time.Time, f func(e *subEntry, q *Quo
 }
 
 // onRequestError handles a TWS error addressed to one of our requests.
-func (s *Supervisor) onRequestError(e *LinkTWSError, now time.Time) {
+func (s *Supervisor) onRequestError(e *linkproto.TWSError, now time.Time) {
 	if p, ok := s.pending[e.R]; ok {
 		delete(s.pending, e.R)
 		p.finish(nil, &TWSError{Code: e.Code, Msg: Sanitize(e.Msg)})
@@ -134,7 +136,7 @@ func (s *Supervisor) onRequestError(e *LinkTWSError, now time.Time) {
 			ent.delayed = true
 			delete(s.subs.byReq, e.R)
 			if e.Code == 10090 {
-				s.enqueue(&LinkCancelMktData{A: s.attempt, R: e.R}, false)
+				s.enqueue(&linkproto.CancelMktData{A: s.attempt, R: e.R}, false)
 			}
 			ent.sub.update(func(q *Quote) { q.ErrCode, q.Err, q.Delayed = e.Code, msg+" (switching to delayed data)", true })
 			s.request(ent, now)
@@ -187,7 +189,7 @@ func (s *Supervisor) checkSilentSubs(now time.Time) {
 			continue
 		}
 		delete(s.subs.byReq, e.reqID)
-		s.enqueue(&LinkCancelMktData{A: s.attempt, R: e.reqID}, false)
+		s.enqueue(&linkproto.CancelMktData{A: s.attempt, R: e.reqID}, false)
 		s.subs.setStale(e)
 		s.request(e, now)
 		n++

@@ -3,6 +3,8 @@ package conn
 import (
 	"fmt"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // sendHeartbeat sends REQ_CURRENT_TIME and arms the staleness deadline.
@@ -23,12 +25,12 @@ func (s *Supervisor) sendHeartbeat(now time.Time) {
 	// our own link alive, and only then is the silence TWS's.
 	if s.link != nil {
 		s.pingN++
-		if err := s.link.send(LinkPing{N: s.pingN}); err != nil {
+		if err := s.link.send(linkproto.Ping{N: s.pingN}); err != nil {
 			s.sendFailed(err)
 			return
 		}
 	}
-	s.enqueue(&LinkReqCurrentTime{A: s.attempt}, true)
+	s.enqueue(&linkproto.ReqCurrentTime{A: s.attempt}, true)
 }
 
 func (s *Supervisor) onHeartbeatReply(now time.Time) {
@@ -115,7 +117,7 @@ func (s *Supervisor) sendPing(now time.Time) {
 		return
 	}
 	s.pingN++
-	if err := s.link.send(LinkPing{N: s.pingN}); err != nil {
+	if err := s.link.send(linkproto.Ping{N: s.pingN}); err != nil {
 		s.sendFailed(err)
 		return
 	}

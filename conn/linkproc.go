@@ -11,12 +11,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // linkEvent is what a link process's reader delivers to the supervisor.
 type linkEvent struct {
 	proc *linkProc
-	msg  LinkMsg // nil when exited is true or err is set
+	msg  linkproto.Msg // nil when exited is true or err is set
 	// err is a protocol failure (undecodable line); the process is killed.
 	err error
 	// exited is set once, after the process has ended and its pipes are drained.
@@ -45,7 +47,7 @@ type linkProc struct {
 	started time.Time
 	killed  atomic.Bool
 	once    sync.Once
-	// hello is set by the supervisor when LinkHello arrived.
+	// hello is set by the supervisor when linkproto.Hello arrived.
 	hello bool
 	// usedEClient is set when an attempt on this link created an EClient.
 	usedEClient bool
@@ -109,9 +111,9 @@ func startLink(ctx context.Context, id uint64, command []string, stderr io.Write
 
 func (p *linkProc) readLoop(ctx context.Context, stdout io.Reader, out chan<- linkEvent) {
 	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 64<<10), MaxLinkLine)
+	sc.Buffer(make([]byte, 64<<10), linkproto.MaxLine)
 	for sc.Scan() {
-		msg, err := DecodeLinkMsg(sc.Bytes())
+		msg, err := linkproto.Decode(sc.Bytes())
 		ev := linkEvent{proc: p, msg: msg, err: err}
 		select {
 		case out <- ev:
@@ -136,11 +138,11 @@ func (p *linkProc) readLoop(ctx context.Context, stdout io.Reader, out chan<- li
 // send writes a command to the link's stdin. It returns at once unless the
 // link stopped reading; after linkWriteTimeout that is an error (the caller
 // kills the link).
-func (p *linkProc) send(m LinkMsg) error {
+func (p *linkProc) send(m linkproto.Msg) error {
 	if p.killed.Load() {
 		return errLinkGone
 	}
-	b, err := EncodeLinkMsg(m)
+	b, err := linkproto.Encode(m)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,10 @@
 package conn
 
-import "time"
+import (
+	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
+)
 
 // matchingSymbolsGap is IB's minimum spacing of REQ_MATCHING_SYMBOLS.
 const matchingSymbolsGap = time.Second
@@ -8,11 +12,11 @@ const matchingSymbolsGap = time.Second
 // enqueue queues a request for the current session. Every request to TWS
 // goes through here and pump, so one limiter paces them all; heartbeats go
 // to the front (priority) so a request burst cannot delay liveness.
-func (s *Supervisor) enqueue(m LinkMsg, priority bool) {
-	if _, ok := m.(*LinkReqMatchingSymbols); ok {
+func (s *Supervisor) enqueue(m linkproto.Msg, priority bool) {
+	if _, ok := m.(*linkproto.ReqMatchingSymbols); ok {
 		s.symQ = append(s.symQ, m)
 	} else if priority {
-		s.sendQ = append([]LinkMsg{m}, s.sendQ...)
+		s.sendQ = append([]linkproto.Msg{m}, s.sendQ...)
 	} else {
 		s.sendQ = append(s.sendQ, m)
 	}
@@ -32,7 +36,7 @@ func (s *Supervisor) pump(now time.Time) {
 			s.pumpAt = now.Add(d)
 			return
 		}
-		var m LinkMsg
+		var m linkproto.Msg
 		if len(s.sendQ) > 0 {
 			m, s.sendQ = s.sendQ[0], s.sendQ[1:]
 		} else {

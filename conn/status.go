@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 func (s *Supervisor) setState(to State, cause Cause, detail string) {
@@ -216,7 +218,7 @@ func (s *Supervisor) logTWS(reqID, code int64, text string, now time.Time) {
 // onTWSError handles an Error callback: connection-level codes drive the
 // state machine, request-level codes go to the request's owner, and every
 // one is logged.
-func (s *Supervisor) onTWSError(e *LinkTWSError, now time.Time) {
+func (s *Supervisor) onTWSError(e *linkproto.TWSError, now time.Time) {
 	if e.Code == 504 && s.phase != phUp {
 		return // "not connected" noise from a dying client
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // Supervisor owns one connection to TWS: it runs the state machine, the
@@ -70,8 +72,8 @@ type Supervisor struct {
 	windowLabel string
 	escalated   bool
 
-	sendQ   []LinkMsg // paced queue of requests for the current attempt
-	symQ    []LinkMsg // REQ_MATCHING_SYMBOLS, at most one per second
+	sendQ   []linkproto.Msg // paced queue of requests for the current attempt
+	symQ    []linkproto.Msg // REQ_MATCHING_SYMBOLS, at most one per second
 	symLast time.Time
 	pumpAt  time.Time
 	limiter *rate.Limiter
@@ -106,8 +108,8 @@ type phase int
 const (
 	phIdle      phase = iota
 	phSpawn           // waiting for the link's hello
-	phDial            // LinkConnect sent
-	phRetrying        // TWS refuses: the link retries refused dials itself (LinkConnect.Retry)
+	phDial            // linkproto.Connect sent
+	phRetrying        // TWS refuses: the link retries refused dials itself (linkproto.Connect.Retry)
 	phHandshake       // TWS answered the hello; waiting for NEXT_VALID_ID
 	phFirstHB         // ready; waiting for the first heartbeat reply
 	phUp              // connected or degraded

@@ -6,7 +6,7 @@ import (
 
 	"github.com/scmhub/ibapi"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // Requests reach the EClient only through the attempt's sender goroutine:
@@ -16,37 +16,37 @@ import (
 
 // request queues a data request for its attempt's sender. Requests for a
 // stale, closed or not yet ready attempt are ignored (the parent only sends
-// them after LinkReady; a late one after a close is normal).
-func (l *link) request(msg conn.LinkMsg) {
+// them after linkproto.Ready; a late one after a close is normal).
+func (l *link) request(msg linkproto.Msg) {
 	var a uint64
 	var call func(*ibapi.EClient)
 	switch m := msg.(type) {
-	case *conn.LinkReqCurrentTime:
+	case *linkproto.ReqCurrentTime:
 		a = m.A
 		call = func(ec *ibapi.EClient) { ec.ReqCurrentTime() }
-	case *conn.LinkReqMktData:
+	case *linkproto.ReqMktData:
 		a = m.A
 		c := toIBContract(m.Contract)
 		r, gen, snap := m.R, noNUL(m.Generic), m.Snapshot
 		call = func(ec *ibapi.EClient) { ec.ReqMktData(r, c, gen, snap, false, nil) }
-	case *conn.LinkCancelMktData:
+	case *linkproto.CancelMktData:
 		a = m.A
 		r := m.R
 		call = func(ec *ibapi.EClient) { ec.CancelMktData(r) }
-	case *conn.LinkReqMktDataType:
+	case *linkproto.ReqMktDataType:
 		a = m.A
 		t := int64(m.Type)
 		call = func(ec *ibapi.EClient) { ec.ReqMarketDataType(t) }
-	case *conn.LinkReqContractDetails:
+	case *linkproto.ReqContractDetails:
 		a = m.A
 		c := toIBContract(m.Contract)
 		r := m.R
 		call = func(ec *ibapi.EClient) { ec.ReqContractDetails(r, c) }
-	case *conn.LinkReqSecDefOptParams:
+	case *linkproto.ReqSecDefOptParams:
 		a = m.A
 		r, sym, exch, st, con := m.R, noNUL(m.Symbol), noNUL(m.FutFopExch), noNUL(m.SecType), m.UnderConID
 		call = func(ec *ibapi.EClient) { ec.ReqSecDefOptParams(r, sym, exch, st, con) }
-	case *conn.LinkReqMatchingSymbols:
+	case *linkproto.ReqMatchingSymbols:
 		a = m.A
 		r, pat := m.R, noNUL(m.Pattern)
 		call = func(ec *ibapi.EClient) { ec.ReqMatchingSymbols(r, pat) }
@@ -92,7 +92,7 @@ func (a *attempt) sender(ec *ibapi.EClient, connected <-chan struct{}) {
 // toIBContract converts our contract for a request. Strike 0 means unset and
 // goes out as an empty field. NUL bytes would break TWS's framing, so they
 // are removed from every string.
-func toIBContract(c conn.Contract) *ibapi.Contract {
+func toIBContract(c linkproto.Contract) *ibapi.Contract {
 	ic := ibapi.NewContract() // Strike = UNSET_FLOAT
 	ic.ConID = c.ConID
 	ic.Symbol = noNUL(c.Symbol)
