@@ -37,7 +37,7 @@ func (s *Supervisor) sendConnect() {
 	s.deadline = now.Add(s.cfg.DialTimeout + 2*s.cfg.HandshakeTimeout + 2*time.Second)
 	s.pingDue, s.pingWait = time.Time{}, time.Time{}
 	err := s.link.send(linkproto.Connect{
-		A: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
+		Attempt: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
 		DialTimeoutMs:      s.cfg.DialTimeout.Milliseconds(),
 		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
 	})
@@ -58,7 +58,7 @@ func (s *Supervisor) spawnLink() bool {
 	}
 	s.link = p
 	s.links[p] = struct{}{}
-	s.met.with(&s.mu, func(m *metricsState) { m.linkStarts++ })
+	s.met.with(&s.mu, func(m *counters) { m.linkStarts++ })
 	s.cfg.Logger.Info("link started", "pid", p.pid(), "link", p.id)
 	return true
 }
@@ -139,47 +139,47 @@ func (s *Supervisor) linkMisbehaved(cause Cause, detail string) {
 func attemptOf(m linkproto.Msg) (uint64, bool) {
 	switch v := m.(type) {
 	case *linkproto.Dialed:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.Handshake:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.Ready:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.Accounts:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.Closed:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.Retrying:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.TWSError:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.CurrentTime:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.TickPrice:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.TickSize:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.TickOption:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.TickGeneric:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.TickString:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.TickReqParams:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.MktDataType:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.SnapshotEnd:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.ContractData:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.ContractDataEnd:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.SecDefOptParams:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.SecDefOptParamsEnd:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.SymbolSamples:
-		return v.A, true
+		return v.Attempt, true
 	}
 	return 0, false
 }
@@ -198,14 +198,14 @@ func (s *Supervisor) onLinkMsg(m linkproto.Msg) {
 	case *linkproto.Hello:
 		s.onHello(v)
 	case *linkproto.Pong:
-		if v.N == s.pingN {
+		if v.Seq == s.pingN {
 			s.pingWait = time.Time{}
 			s.schedulePing(now)
 		}
 	case *linkproto.Fatal:
 		s.linkMisbehaved(CauseLinkProtocol, "link reported: "+v.Detail)
 	case *linkproto.Dialed:
-		s.met.with(&s.mu, func(m *metricsState) { m.tcpUp(now) })
+		s.met.with(&s.mu, func(m *counters) { m.tcpUp(now) })
 		if s.phase == phRetrying {
 			s.onRetryDialed(now)
 		}
@@ -344,11 +344,11 @@ func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
 			lat = now.Sub(s.lastAlive)
 		}
 		s.lossAt = now
-		s.met.with(&s.mu, func(m *metricsState) { m.lost(now, cause, lat) })
+		s.met.with(&s.mu, func(m *counters) { m.lost(now, cause, lat) })
 		s.subs.markStale(now)
 		s.emitData(fmt.Sprintf("market data stale: %d subscription(s) wait for the link", s.subs.count()))
 	} else if s.phase != phBackoff && s.phase != phIdle {
-		s.met.with(&s.mu, func(m *metricsState) { m.failed(now, cause) })
+		s.met.with(&s.mu, func(m *counters) { m.failed(now, cause) })
 	}
 	s.endSession(ErrNotConnected)
 	if s.link != nil && (s.phase == phHandshake || s.phase == phFirstHB || s.phase == phUp) {
@@ -406,7 +406,7 @@ func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
 	s.linkRetryAt = now.Add(wait)
 	s.deadline = now.Add(wait + 3*report + s.cfg.DialTimeout)
 	err := s.link.send(linkproto.Connect{
-		A: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
+		Attempt: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
 		DialTimeoutMs:      s.cfg.DialTimeout.Milliseconds(),
 		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
 		Retry: &linkproto.Retry{DelayMs: wait.Milliseconds(), BaseMs: s.cfg.BackoffBase.Milliseconds(),
@@ -425,7 +425,7 @@ func (s *Supervisor) onRetrying(r *linkproto.Retrying, now time.Time) {
 	}
 	s.failures += r.Backoff
 	s.streakN += r.Refused
-	s.met.with(&s.mu, func(m *metricsState) { m.failedN += int64(r.Refused) })
+	s.met.with(&s.mu, func(m *counters) { m.failedN += int64(r.Refused) })
 	s.linkRetryAt = now.Add(time.Duration(r.NextInMs) * time.Millisecond)
 	s.deadline = s.linkRetryAt.Add(3*s.cfg.LinkPingInterval + s.cfg.DialTimeout)
 	s.setState(StateBackoff, CauseRefused, "") // published at most once a minute (quietRetry)
@@ -497,7 +497,7 @@ func (s *Supervisor) onForce() {
 	if s.phase == phStopped {
 		return
 	}
-	s.met.with(&s.mu, func(m *metricsState) { m.forced++ })
+	s.met.with(&s.mu, func(m *counters) { m.forced++ })
 	s.emitApp(SevInfo, "reconnect requested by user")
 	s.failures, s.streakN = 0, 0
 	if s.phase == phBackoff {
@@ -508,7 +508,7 @@ func (s *Supervisor) onForce() {
 		if s.phase == phHandshake || s.phase == phFirstHB || s.phase == phUp {
 			s.killLink()
 		} else {
-			_ = s.link.send(linkproto.Drop{A: s.attempt})
+			_ = s.link.send(linkproto.Drop{Attempt: s.attempt})
 		}
 	}
 	s.lose(CauseForced, "reconnect forced by user", time.Time{})
@@ -520,7 +520,7 @@ func (s *Supervisor) shutdown() {
 	s.rem.stop()
 	if s.phase == phUp {
 		now := s.cfg.Now()
-		s.met.with(&s.mu, func(m *metricsState) { m.lost(now, CauseShutdown, 0) })
+		s.met.with(&s.mu, func(m *counters) { m.lost(now, CauseShutdown, 0) })
 	}
 	s.endSession(ErrStopped)
 	s.phase = phStopped

@@ -25,12 +25,12 @@ func (s *Supervisor) sendHeartbeat(now time.Time) {
 	// our own link alive, and only then is the silence TWS's.
 	if s.link != nil {
 		s.pingN++
-		if err := s.link.send(linkproto.Ping{N: s.pingN}); err != nil {
+		if err := s.link.send(linkproto.Ping{Seq: s.pingN}); err != nil {
 			s.sendFailed(err)
 			return
 		}
 	}
-	s.enqueue(&linkproto.ReqCurrentTime{A: s.attempt}, true)
+	s.enqueue(&linkproto.ReqCurrentTime{Attempt: s.attempt}, true)
 }
 
 func (s *Supervisor) onHeartbeatReply(now time.Time) {
@@ -43,7 +43,7 @@ func (s *Supervisor) onHeartbeatReply(now time.Time) {
 	if !s.hbNext.After(now) {
 		s.hbNext = now.Add(s.cfg.Heartbeat)
 	}
-	s.met.with(&s.mu, func(m *metricsState) { m.heartbeat(rtt) })
+	s.met.with(&s.mu, func(m *counters) { m.heartbeat(rtt) })
 	if s.phase == phFirstHB {
 		s.becomeUp(now)
 	} else if s.failures > 0 && now.Sub(s.upAt) >= s.cfg.StableAfter {
@@ -61,11 +61,11 @@ func (s *Supervisor) onHeartbeatTimeout(now time.Time) {
 	}
 	switch s.phase {
 	case phFirstHB:
-		s.met.with(&s.mu, func(m *metricsState) { m.missedHB++ })
+		s.met.with(&s.mu, func(m *counters) { m.missedHB++ })
 		s.killLink()
 		s.lose(CauseHandshakeTimeout, "TWS sent NEXT_VALID_ID but did not answer the first heartbeat", time.Time{})
 	case phUp:
-		s.met.with(&s.mu, func(m *metricsState) { m.missedHB++ })
+		s.met.with(&s.mu, func(m *counters) { m.missedHB++ })
 		quiet := now.Sub(s.lastAlive).Round(time.Millisecond)
 		s.emit(Event{Kind: KindHeartbeat, Severity: SevConnectivity, Cause: CauseHeartbeatTimeout,
 			Message: fmt.Sprintf("no heartbeat reply within %v (TWS silent for %v)", s.cfg.HeartbeatTimeout, quiet)})
@@ -86,7 +86,7 @@ func (s *Supervisor) becomeUp(now time.Time) {
 	if !s.lossAt.IsZero() {
 		reconn = now.Sub(s.lossAt)
 	}
-	s.met.with(&s.mu, func(m *metricsState) { m.up(now, reconn, !s.lossAt.IsZero()) })
+	s.met.with(&s.mu, func(m *counters) { m.up(now, reconn, !s.lossAt.IsZero()) })
 	s.lossAt = time.Time{}
 	s.windowEnd, s.windowLabel, s.escalated = time.Time{}, "", false
 	s.setStateLatency(StateConnected, CauseReady, fmt.Sprintf("API session ready (server version %d)", s.serverVersion), reconn)
@@ -117,7 +117,7 @@ func (s *Supervisor) sendPing(now time.Time) {
 		return
 	}
 	s.pingN++
-	if err := s.link.send(linkproto.Ping{N: s.pingN}); err != nil {
+	if err := s.link.send(linkproto.Ping{Seq: s.pingN}); err != nil {
 		s.sendFailed(err)
 		return
 	}

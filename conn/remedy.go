@@ -160,7 +160,7 @@ func (s *Supervisor) tryRemedy(now time.Time, cmd ibc.Command, from time.Time, a
 			}
 			if !r.gaveUp {
 				r.gaveUp = true
-				s.met.with(&s.mu, func(m *metricsState) { m.remedy(cmd, "withheld") })
+				s.met.with(&s.mu, func(m *counters) { m.remedy(cmd, "withheld") })
 				s.emit(Event{Kind: KindApp, Severity: SevError, Message: fmt.Sprintf(
 					"TWS still unresponsive after %d restarts through IBC in 24 hours: not asking again; it needs a look (a dialog, a login, the machine)", len(kept))})
 			}
@@ -179,7 +179,7 @@ func (s *Supervisor) tryRemedy(now time.Time, cmd ibc.Command, from time.Time, a
 		r.restarts = append(r.restarts, now)
 	}
 	reason := fmt.Sprintf(why, now.Sub(from).Round(time.Second))
-	s.met.with(&s.mu, func(m *metricsState) { m.remedy(cmd, "sent") })
+	s.met.with(&s.mu, func(m *counters) { m.remedy(cmd, "sent") })
 	s.emit(Event{Kind: KindApp, Severity: SevWarning, Message: fmt.Sprintf("IBC: asking for %s: %s", cmd, reason)})
 	r.wg.Add(1)
 	go s.callIBC(cmd)
@@ -220,7 +220,7 @@ func (s *Supervisor) onIBCResult(cmd ibc.Command, text string, err error) {
 			outcome = "timeout"
 		}
 	}
-	s.met.with(&s.mu, func(m *metricsState) { m.remedy(cmd, outcome) })
+	s.met.with(&s.mu, func(m *counters) { m.remedy(cmd, outcome) })
 	s.emit(Event{Kind: KindApp, Severity: sev, Message: msg})
 	s.checkRemedies(s.cfg.Now())
 }

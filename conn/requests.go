@@ -91,7 +91,7 @@ func (s *Supervisor) oneShot(ctx context.Context, p *pendingReq, mk func(a uint6
 func (s *Supervisor) ContractDetails(ctx context.Context, c Contract) ([]ContractDetails, error) {
 	p := &pendingReq{kind: reqDetails}
 	err := s.oneShot(ctx, p, func(a uint64, r int64) linkproto.Msg {
-		return &linkproto.ReqContractDetails{A: a, R: r, Contract: c}
+		return &linkproto.ReqContractDetails{Attempt: a, Req: r, Contract: c}
 	})
 	if err != nil {
 		return nil, err
@@ -104,7 +104,7 @@ func (s *Supervisor) ContractDetails(ctx context.Context, c Contract) ([]Contrac
 func (s *Supervisor) SecDefOptParams(ctx context.Context, symbol, secType string, underConID int64) ([]OptionParams, error) {
 	p := &pendingReq{kind: reqSecDef}
 	err := s.oneShot(ctx, p, func(a uint64, r int64) linkproto.Msg {
-		return &linkproto.ReqSecDefOptParams{A: a, R: r, Symbol: symbol, SecType: secType, UnderConID: underConID}
+		return &linkproto.ReqSecDefOptParams{Attempt: a, Req: r, Symbol: symbol, SecType: secType, UnderConID: underConID}
 	})
 	if err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func (s *Supervisor) SecDefOptParams(ctx context.Context, symbol, secType string
 func (s *Supervisor) MatchingSymbols(ctx context.Context, pattern string) ([]SymbolSample, error) {
 	p := &pendingReq{kind: reqSymbols}
 	err := s.oneShot(ctx, p, func(a uint64, r int64) linkproto.Msg {
-		return &linkproto.ReqMatchingSymbols{A: a, R: r, Pattern: pattern}
+		return &linkproto.ReqMatchingSymbols{Attempt: a, Req: r, Pattern: pattern}
 	})
 	if err != nil {
 		return nil, err
@@ -130,27 +130,27 @@ func (s *Supervisor) MatchingSymbols(ctx context.Context, pattern string) ([]Sym
 func (s *Supervisor) onReply(m linkproto.Msg) {
 	switch v := m.(type) {
 	case *linkproto.ContractData:
-		if p, ok := s.pending[v.R]; ok && p.kind == reqDetails {
+		if p, ok := s.pending[v.Req]; ok && p.kind == reqDetails {
 			d := v.Details
 			d.LongName = Sanitize(d.LongName)
 			p.details = append(p.details, d)
 		}
 	case *linkproto.ContractDataEnd:
-		s.finishPending(v.R)
+		s.finishPending(v.Req)
 	case *linkproto.SecDefOptParams:
-		if p, ok := s.pending[v.R]; ok && p.kind == reqSecDef {
+		if p, ok := s.pending[v.Req]; ok && p.kind == reqSecDef {
 			p.params = append(p.params, v.Params)
 		}
 	case *linkproto.SecDefOptParamsEnd:
-		s.finishPending(v.R)
+		s.finishPending(v.Req)
 	case *linkproto.SymbolSamples:
-		if p, ok := s.pending[v.R]; ok && p.kind == reqSymbols {
+		if p, ok := s.pending[v.Req]; ok && p.kind == reqSymbols {
 			for _, smp := range v.Samples {
 				smp.Description = Sanitize(smp.Description)
 				p.samples = append(p.samples, smp)
 			}
 		}
-		s.finishPending(v.R)
+		s.finishPending(v.Req)
 	}
 }
 

@@ -207,7 +207,7 @@ func (s *Supervisor) unsubscribe(id uint64) {
 	if e.reqID != 0 {
 		delete(s.subs.byReq, e.reqID)
 		if s.phase == phUp && !e.sub.opts.Snapshot {
-			s.enqueue(&linkproto.CancelMktData{A: s.attempt, R: e.reqID}, false)
+			s.enqueue(&linkproto.CancelMktData{Attempt: s.attempt, Req: e.reqID}, false)
 		}
 	}
 }

@@ -34,7 +34,7 @@ type Supervisor struct {
 
 	mu     sync.Mutex // guards snap and met
 	snap   Status
-	met    metricsState
+	met    counters
 	ctxRun context.Context
 
 	// ---- supervisor goroutine only ----

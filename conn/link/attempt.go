@@ -50,7 +50,7 @@ type attempt struct {
 
 func newAttempt(l *link, c linkproto.Connect) *attempt {
 	a := &attempt{
-		l: l, id: c.A, cmd: c,
+		l: l, id: c.Attempt, cmd: c,
 		dialTO:  msOr(c.DialTimeoutMs, defaultTimeout),
 		shakeTO: msOr(c.HandshakeTimeoutMs, defaultTimeout),
 		maxVer:  c.MaxVersion,
@@ -111,7 +111,7 @@ func (a *attempt) close(cl *linkproto.Closed) {
 	a.closed = true
 	a.closedAt.Store(true)
 	if cl != nil {
-		cl.A = a.id
+		cl.Attempt = a.id
 		cl.EClient = a.hasEC
 		a.l.out.send(*cl)
 	}
@@ -150,13 +150,13 @@ func (a *attempt) run() {
 	if !a.own(tws) {
 		return
 	}
-	a.emit(linkproto.Dialed{A: a.id})
+	a.emit(linkproto.Dialed{Attempt: a.id})
 	ver, connTime, cl := a.handshake(tws)
 	if cl != nil {
 		a.finish(*cl)
 		return
 	}
-	a.emit(linkproto.Handshake{A: a.id, ServerVersion: ver, ConnectionTime: connTime})
+	a.emit(linkproto.Handshake{Attempt: a.id, ServerVersion: ver, ConnectionTime: connTime})
 	a.startRelay(tws, ver, connTime)
 }
 
@@ -186,7 +186,7 @@ func (a *attempt) dial() (net.Conn, *linkproto.Closed) {
 		c, cl := a.dialOnce()
 		if cl == nil || cl.Cause != linkproto.CauseRefused {
 			if refused > 0 {
-				a.emit(linkproto.Retrying{A: a.id, Refused: refused, Backoff: slow})
+				a.emit(linkproto.Retrying{Attempt: a.id, Refused: refused, Backoff: slow})
 			}
 			return c, cl
 		}
@@ -200,7 +200,7 @@ func (a *attempt) dial() (net.Conn, *linkproto.Closed) {
 			slow++
 		}
 		if now.Sub(lastReport) >= report {
-			a.emit(linkproto.Retrying{A: a.id, Refused: refused, Backoff: slow, NextInMs: wait.Milliseconds()})
+			a.emit(linkproto.Retrying{Attempt: a.id, Refused: refused, Backoff: slow, NextInMs: wait.Milliseconds()})
 			refused, slow, lastReport = 0, 0, now
 		}
 		timer.Reset(wait)

@@ -69,7 +69,7 @@ func TestIntegrationChildExitsOnStdinCloseDuringHandshakeStall(t *testing.T) {
 	c := connectTo(srv, 1, 1)
 	c.HandshakeTimeoutMs = 60_000
 	p.send(c)
-	waitFor(p, func(m linkproto.Dialed) bool { return m.A == 1 })
+	waitFor(p, func(m linkproto.Dialed) bool { return m.Attempt == 1 })
 	closeStdinExpectExit(t, p)
 }
 
@@ -95,7 +95,7 @@ func closeStdinExpectExit(t *testing.T, p *parent) {
 func floodMktData(p *parent, a uint64, n int) {
 	gen := strings.Repeat("100,", 8<<10)
 	for i := 0; i < n; i++ {
-		line, err := linkproto.Encode(linkproto.ReqMktData{A: a, R: int64(1000 + i), Contract: linkproto.Contract{Symbol: "AAPL", SecType: "STK", Exchange: "SMART", Currency: "USD"}, Generic: gen})
+		line, err := linkproto.Encode(linkproto.ReqMktData{Attempt: a, Req: int64(1000 + i), Contract: linkproto.Contract{Symbol: "AAPL", SecType: "STK", Exchange: "SMART", Currency: "USD"}, Generic: gen})
 		if err != nil {
 			p.t.Fatal(err)
 		}

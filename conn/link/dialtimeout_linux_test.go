@@ -57,7 +57,7 @@ func TestIntegrationDialTimeout(t *testing.T) {
 	port := blackholeListener(t)
 	p := startLink(t)
 	start := time.Now()
-	p.send(linkproto.Connect{A: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 300, HandshakeTimeoutMs: 1000})
+	p.send(linkproto.Connect{Attempt: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 300, HandshakeTimeoutMs: 1000})
 	cl := closedFor(p, 1)
 	took := time.Since(start)
 	if cl.Cause != linkproto.CauseDialTimeout || cl.EClient {

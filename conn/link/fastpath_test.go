@@ -25,9 +25,9 @@ func TestRetryFastSpansDoNotAdvanceBackoff(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := startLink(t)
-			p.send(linkproto.Connect{A: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000,
+			p.send(linkproto.Connect{Attempt: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000,
 				Retry: &linkproto.Retry{BaseMs: 10, CapMs: 10, Factor: 1, ReportMs: 50, FastMs: 10, Fast: []linkproto.Span{span}}})
-			r := waitFor(p, func(m linkproto.Retrying) bool { return m.A == 1 && m.Refused > 0 })
+			r := waitFor(p, func(m linkproto.Retrying) bool { return m.Attempt == 1 && m.Refused > 0 })
 			want := r.Refused
 			if name == "inside" {
 				want = 0
@@ -35,7 +35,7 @@ func TestRetryFastSpansDoNotAdvanceBackoff(t *testing.T) {
 			if r.Backoff != want {
 				t.Fatalf("report %+v: %d refusals advanced the backoff, want %d", r, r.Backoff, want)
 			}
-			p.send(linkproto.Drop{A: 1})
+			p.send(linkproto.Drop{Attempt: 1})
 			if cl := closedFor(p, 1); cl.Cause != linkproto.CauseDropped {
 				t.Fatalf("closed %+v, want dropped", cl)
 			}

@@ -220,8 +220,8 @@ func (p *parent) ping() linkproto.Pong {
 	p.t.Helper()
 	p.pingSeq++
 	n := p.pingSeq
-	p.send(linkproto.Ping{N: n})
-	return waitFor(p, func(m linkproto.Pong) bool { return m.N == n })
+	p.send(linkproto.Ping{Seq: n})
+	return waitFor(p, func(m linkproto.Pong) bool { return m.Seq == n })
 }
 
 func (p *parent) transcript() string {
@@ -245,7 +245,7 @@ func (p *parent) dumpOnFailure() {
 // closedFor waits for the linkproto.Closed of attempt a.
 func closedFor(p *parent, a uint64) linkproto.Closed {
 	p.t.Helper()
-	return waitFor(p, func(m linkproto.Closed) bool { return m.A == a })
+	return waitFor(p, func(m linkproto.Closed) bool { return m.Attempt == a })
 }
 
 // exitStatus waits up to d for the link to end and returns its status.

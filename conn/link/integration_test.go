@@ -24,26 +24,26 @@ func startSim(t *testing.T) *twsim.Server {
 }
 
 func connectTo(srv *twsim.Server, a uint64, clientID int64) linkproto.Connect {
-	return linkproto.Connect{A: a, Host: "127.0.0.1", Port: srv.Port(), ClientID: clientID, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000}
+	return linkproto.Connect{Attempt: a, Host: "127.0.0.1", Port: srv.Port(), ClientID: clientID, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000}
 }
 
 // connectReady runs attempt a to linkproto.Ready and checks the reports before it.
 func connectReady(t *testing.T, p *parent, srv *twsim.Server, a uint64, clientID int64) linkproto.Ready {
 	t.Helper()
 	p.send(connectTo(srv, a, clientID))
-	waitFor(p, func(m linkproto.Dialed) bool { return m.A == a })
-	hs := waitFor(p, func(m linkproto.Handshake) bool { return m.A == a })
+	waitFor(p, func(m linkproto.Dialed) bool { return m.Attempt == a })
+	hs := waitFor(p, func(m linkproto.Handshake) bool { return m.Attempt == a })
 	if hs.ServerVersion != 200 || hs.ConnectionTime == "" {
 		t.Fatalf("handshake %+v, want version 200 and a connection time", hs)
 	}
-	return waitFor(p, func(m linkproto.Ready) bool { return m.A == a })
+	return waitFor(p, func(m linkproto.Ready) bool { return m.Attempt == a })
 }
 
 // heartbeat sends REQ_CURRENT_TIME for a and waits for the answer.
 func heartbeat(t *testing.T, p *parent, a uint64) linkproto.CurrentTime {
 	t.Helper()
-	p.send(linkproto.ReqCurrentTime{A: a})
-	return waitFor(p, func(m linkproto.CurrentTime) bool { return m.A == a })
+	p.send(linkproto.ReqCurrentTime{Attempt: a})
+	return waitFor(p, func(m linkproto.CurrentTime) bool { return m.Attempt == a })
 }
 
 // mark returns the number of reports received so far.
@@ -64,23 +64,23 @@ func (p *parent) since(mark int) []linkproto.Msg {
 func attemptOf(m linkproto.Msg) (uint64, bool) {
 	switch v := m.(type) {
 	case *linkproto.Dialed:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.Handshake:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.Ready:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.Accounts:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.Closed:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.TWSError:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.CurrentTime:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.TickPrice:
-		return v.A, true
+		return v.Attempt, true
 	case *linkproto.TickSize:
-		return v.A, true
+		return v.Attempt, true
 	}
 	return 0, false
 }
@@ -92,7 +92,7 @@ func assertSilentAfterClose(t *testing.T, p *parent, a uint64, mark int) {
 	t.Helper()
 	// Give the library time to run its teardown (EOF → watcher →
 	// Disconnect → ConnectionClosed, redials) and then flush with a ping.
-	if m, ok := lookFor(p, 300*time.Millisecond, func(m linkproto.Closed) bool { return m.A == a }); ok {
+	if m, ok := lookFor(p, 300*time.Millisecond, func(m linkproto.Closed) bool { return m.Attempt == a }); ok {
 		t.Errorf("second linkproto.Closed for attempt %d: %+v", a, m)
 	}
 	p.ping()
@@ -110,13 +110,13 @@ func TestIntegrationHappyPath(t *testing.T) {
 	if ready.NextValidID <= 0 {
 		t.Errorf("NextValidID = %d, want > 0", ready.NextValidID)
 	}
-	acc := waitFor(p, func(m linkproto.Accounts) bool { return m.A == 1 })
+	acc := waitFor(p, func(m linkproto.Accounts) bool { return m.Attempt == 1 })
 	if len(acc.Accounts) != 1 || acc.Accounts[0] != twsim.DefaultAccount {
 		t.Errorf("accounts %v, want [%s]", acc.Accounts, twsim.DefaultAccount)
 	}
 	// The farm notices reach the parent as TWS errors with reqId -1.
-	farm := waitFor(p, func(m linkproto.TWSError) bool { return m.A == 1 && m.Code == 2104 })
-	if farm.R != -1 || farm.Msg == "" || farm.TimeMs == 0 {
+	farm := waitFor(p, func(m linkproto.TWSError) bool { return m.Attempt == 1 && m.Code == 2104 })
+	if farm.Req != -1 || farm.Msg == "" || farm.TimeMs == 0 {
 		t.Errorf("farm notice %+v, want reqId -1, text and time (v200 carries errorTime)", farm)
 	}
 	before := time.Now().Unix()
@@ -126,8 +126,8 @@ func TestIntegrationHappyPath(t *testing.T) {
 	}
 	// Errors TWS sends later are forwarded as they are.
 	srv.Inject(-1, 1100, "Connectivity between IB and the TWS has been lost.")
-	lost := waitFor(p, func(m linkproto.TWSError) bool { return m.A == 1 && m.Code == 1100 })
-	if lost.R != -1 || lost.Msg != "Connectivity between IB and the TWS has been lost." {
+	lost := waitFor(p, func(m linkproto.TWSError) bool { return m.Attempt == 1 && m.Code == 1100 })
+	if lost.Req != -1 || lost.Msg != "Connectivity between IB and the TWS has been lost." {
 		t.Errorf("1100 forwarded as %+v", lost)
 	}
 	pong := p.ping()
@@ -157,7 +157,7 @@ func TestIntegrationHandshakeTimeout(t *testing.T) {
 	c.HandshakeTimeoutMs = 300
 	start := time.Now()
 	p.send(c)
-	waitFor(p, func(m linkproto.Dialed) bool { return m.A == 1 })
+	waitFor(p, func(m linkproto.Dialed) bool { return m.Attempt == 1 })
 	p.ping() // the command loop answers while the attempt hangs
 	cl := closedFor(p, 1)
 	if cl.Cause != linkproto.CauseHandshakeTimeout || cl.EClient {
@@ -200,7 +200,7 @@ func TestIntegrationClosedByTWSIsFast(t *testing.T) {
 	}
 	// Requests for the closed attempt are ignored, and the library's
 	// teardown noise (504 and friends) is not forwarded.
-	p.send(linkproto.ReqCurrentTime{A: 1})
+	p.send(linkproto.ReqCurrentTime{Attempt: 1})
 	assertSilentAfterClose(t, p, 1, mark+1)
 }
 
@@ -241,18 +241,18 @@ func TestIntegrationDropByParent(t *testing.T) {
 	srv := startSim(t)
 	p := startLink(t)
 	connectReady(t, p, srv, 1, 1)
-	p.send(linkproto.Drop{A: 99}) // unknown attempt: ignored
+	p.send(linkproto.Drop{Attempt: 99}) // unknown attempt: ignored
 	heartbeat(t, p, 1)
 	mark := p.mark()
-	p.send(linkproto.Drop{A: 1})
+	p.send(linkproto.Drop{Attempt: 1})
 	cl := closedFor(p, 1)
 	if cl.Cause != linkproto.CauseDropped || !cl.EClient {
 		t.Fatalf("closed %+v, want %q with EClient", cl, linkproto.CauseDropped)
 	}
-	p.send(linkproto.Drop{A: 1}) // a second drop reports nothing
-	p.send(linkproto.ReqCurrentTime{A: 1})
+	p.send(linkproto.Drop{Attempt: 1}) // a second drop reports nothing
+	p.send(linkproto.ReqCurrentTime{Attempt: 1})
 	assertSilentAfterClose(t, p, 1, mark+1)
-	if n := count[linkproto.Closed](p, func(m linkproto.Closed) bool { return m.A == 99 }); n != 0 {
+	if n := count[linkproto.Closed](p, func(m linkproto.Closed) bool { return m.Attempt == 99 }); n != 0 {
 		t.Errorf("drop of an unknown attempt was answered")
 	}
 }
@@ -262,8 +262,8 @@ func TestIntegrationDropDuringHandshake(t *testing.T) {
 	srv.SetHandshakeStall(true)
 	p := startLink(t)
 	p.send(connectTo(srv, 1, 1))
-	waitFor(p, func(m linkproto.Dialed) bool { return m.A == 1 })
-	p.send(linkproto.Drop{A: 1})
+	waitFor(p, func(m linkproto.Dialed) bool { return m.Attempt == 1 })
+	p.send(linkproto.Drop{Attempt: 1})
 	if cl := closedFor(p, 1); cl.Cause != linkproto.CauseDropped || cl.EClient {
 		t.Fatalf("closed %+v, want %q without EClient", cl, linkproto.CauseDropped)
 	}
@@ -281,7 +281,7 @@ func TestIntegrationNewConnectReplacesActive(t *testing.T) {
 	if cl := closedFor(p, 1); cl.Cause != linkproto.CauseDropped || !cl.EClient {
 		t.Fatalf("old attempt closed %+v, want %q", cl, linkproto.CauseDropped)
 	}
-	waitFor(p, func(m linkproto.Ready) bool { return m.A == 2 })
+	waitFor(p, func(m linkproto.Ready) bool { return m.Attempt == 2 })
 	heartbeat(t, p, 2)
 	srv.Drop()
 	if cl := closedFor(p, 2); cl.Cause != linkproto.CauseClosedByTWS {
@@ -309,8 +309,8 @@ func TestIntegrationStallIsNotAClose(t *testing.T) {
 	connectReady(t, p, srv, 1, 1)
 	heartbeat(t, p, 1)
 	srv.SetStall(true)
-	p.send(linkproto.ReqCurrentTime{A: 1})
-	if m, ok := lookFor(p, time.Second, func(m linkproto.CurrentTime) bool { return m.A == 1 }); ok {
+	p.send(linkproto.ReqCurrentTime{Attempt: 1})
+	if m, ok := lookFor(p, time.Second, func(m linkproto.CurrentTime) bool { return m.Attempt == 1 }); ok {
 		t.Fatalf("current time %+v answered during a stall", m)
 	}
 	if n := count[linkproto.Closed](p, nil); n != 0 {
@@ -318,7 +318,7 @@ func TestIntegrationStallIsNotAClose(t *testing.T) {
 	}
 	p.ping() // the link itself is alive
 	srv.SetStall(false)
-	waitFor(p, func(m linkproto.CurrentTime) bool { return m.A == 1 }) // the held request
+	waitFor(p, func(m linkproto.CurrentTime) bool { return m.Attempt == 1 }) // the held request
 	heartbeat(t, p, 1)
 	if n := count[linkproto.Closed](p, nil); n != 0 {
 		t.Fatalf("linkproto.Closed after the stall ended")

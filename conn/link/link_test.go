@@ -54,7 +54,7 @@ func TestLinkExitsWhenParentStopsReading(t *testing.T) {
 	go func() { done <- Main(inR, out, io.Discard) }()
 	go func() {
 		defer inW.Close()
-		line, _ := linkproto.Encode(linkproto.Ping{N: 1})
+		line, _ := linkproto.Encode(linkproto.Ping{Seq: 1})
 		for i := 0; i < reportQueue+100; i++ {
 			if _, err := inW.Write(line); err != nil {
 				return
@@ -106,7 +106,7 @@ func TestLinkRefusedOnClosedPort(t *testing.T) {
 	_ = ln.Close()
 
 	p := startLink(t)
-	p.send(linkproto.Connect{A: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000})
+	p.send(linkproto.Connect{Attempt: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000})
 	cl := closedFor(p, 1)
 	if cl.Cause != linkproto.CauseRefused || cl.EClient {
 		t.Fatalf("closed = %+v, want cause %q without EClient", cl, linkproto.CauseRefused)
@@ -118,7 +118,7 @@ func TestLinkRefusedOnClosedPort(t *testing.T) {
 
 func TestLinkInvalidPortIsDialError(t *testing.T) {
 	p := startLink(t)
-	p.send(linkproto.Connect{A: 7, Port: 70000})
+	p.send(linkproto.Connect{Attempt: 7, Port: 70000})
 	if cl := closedFor(p, 7); cl.Cause != linkproto.CauseDialError {
 		t.Fatalf("closed = %+v, want %q", cl, linkproto.CauseDialError)
 	}

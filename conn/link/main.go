@@ -171,7 +171,7 @@ func (l *link) readLines(stdin io.Reader) (<-chan []byte, func() error) {
 func (l *link) handle(msg linkproto.Msg) {
 	switch m := msg.(type) {
 	case *linkproto.Ping:
-		l.out.send(linkproto.Pong{N: m.N, Goroutines: runtime.NumGoroutine(), FDs: countFDs()})
+		l.out.send(linkproto.Pong{Seq: m.Seq, Goroutines: runtime.NumGoroutine(), FDs: countFDs()})
 	case *linkproto.Exit:
 		l.exit(ExitOK)
 	case *linkproto.Connect:
@@ -181,7 +181,7 @@ func (l *link) handle(msg linkproto.Msg) {
 		l.active = newAttempt(l, *m)
 		go l.active.run()
 	case *linkproto.Drop:
-		if a := l.current(m.A); a != nil {
+		if a := l.current(m.Attempt); a != nil {
 			a.finish(linkproto.Closed{Cause: linkproto.CauseDropped})
 		}
 	default:

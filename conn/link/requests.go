@@ -22,33 +22,33 @@ func (l *link) request(msg linkproto.Msg) {
 	var call func(*ibapi.EClient)
 	switch m := msg.(type) {
 	case *linkproto.ReqCurrentTime:
-		a = m.A
+		a = m.Attempt
 		call = func(ec *ibapi.EClient) { ec.ReqCurrentTime() }
 	case *linkproto.ReqMktData:
-		a = m.A
+		a = m.Attempt
 		c := toIBContract(m.Contract)
-		r, gen, snap := m.R, noNUL(m.Generic), m.Snapshot
+		r, gen, snap := m.Req, noNUL(m.Generic), m.Snapshot
 		call = func(ec *ibapi.EClient) { ec.ReqMktData(r, c, gen, snap, false, nil) }
 	case *linkproto.CancelMktData:
-		a = m.A
-		r := m.R
+		a = m.Attempt
+		r := m.Req
 		call = func(ec *ibapi.EClient) { ec.CancelMktData(r) }
 	case *linkproto.ReqMktDataType:
-		a = m.A
+		a = m.Attempt
 		t := int64(m.Type)
 		call = func(ec *ibapi.EClient) { ec.ReqMarketDataType(t) }
 	case *linkproto.ReqContractDetails:
-		a = m.A
+		a = m.Attempt
 		c := toIBContract(m.Contract)
-		r := m.R
+		r := m.Req
 		call = func(ec *ibapi.EClient) { ec.ReqContractDetails(r, c) }
 	case *linkproto.ReqSecDefOptParams:
-		a = m.A
-		r, sym, exch, st, con := m.R, noNUL(m.Symbol), noNUL(m.FutFopExch), noNUL(m.SecType), m.UnderConID
+		a = m.Attempt
+		r, sym, exch, st, con := m.Req, noNUL(m.Symbol), noNUL(m.FutFopExch), noNUL(m.SecType), m.UnderConID
 		call = func(ec *ibapi.EClient) { ec.ReqSecDefOptParams(r, sym, exch, st, con) }
 	case *linkproto.ReqMatchingSymbols:
-		a = m.A
-		r, pat := m.R, noNUL(m.Pattern)
+		a = m.Attempt
+		r, pat := m.Req, noNUL(m.Pattern)
 		call = func(ec *ibapi.EClient) { ec.ReqMatchingSymbols(r, pat) }
 	default:
 		// A report type sent as a command: the parent is confused.

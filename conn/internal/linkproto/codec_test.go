@@ -9,12 +9,12 @@ import (
 func TestProtocolRoundTrip(t *testing.T) {
 	iv, d := 0.25, -0.5
 	msgs := []Msg{
-		&Connect{A: 7, Host: "127.0.0.1", Port: 7497, ClientID: 101, DialTimeoutMs: 3000, HandshakeTimeoutMs: 5000},
-		&Closed{A: 7, Cause: CausePortReset, NewPort: 7498, Code: 1300, Msg: "reset", EClient: true, At: 1},
-		&TickOption{A: 7, R: 1001, Tick: 13, IV: &iv, Delta: &d},
-		&ContractData{A: 7, R: 1002, Details: ContractDetails{Contract: Contract{Symbol: "AAPL", SecType: "OPT", Strike: 150, Right: "C"}, LongName: "APPLE INC"}},
-		&SymbolSamples{A: 1, R: 2, Samples: []SymbolSample{{ConID: 265598, Symbol: "AAPL", Derivatives: []string{"OPT"}}}},
-		&Pong{N: 3, Goroutines: 9, FDs: 12},
+		&Connect{Attempt: 7, Host: "127.0.0.1", Port: 7497, ClientID: 101, DialTimeoutMs: 3000, HandshakeTimeoutMs: 5000},
+		&Closed{Attempt: 7, Cause: CausePortReset, NewPort: 7498, Code: 1300, Msg: "reset", EClient: true, At: 1},
+		&TickOption{Attempt: 7, Req: 1001, Tick: 13, IV: &iv, Delta: &d},
+		&ContractData{Attempt: 7, Req: 1002, Details: ContractDetails{Contract: Contract{Symbol: "AAPL", SecType: "OPT", Strike: 150, Right: "C"}, LongName: "APPLE INC"}},
+		&SymbolSamples{Attempt: 1, Req: 2, Samples: []SymbolSample{{ConID: 265598, Symbol: "AAPL", Derivatives: []string{"OPT"}}}},
+		&Pong{Seq: 3, Goroutines: 9, FDs: 12},
 		&Exit{},
 	}
 	for _, m := range msgs {
@@ -44,7 +44,7 @@ func TestProtocolRejectsGarbage(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	for _, m := range []Msg{&Hello{PID: 1, Protocol: 1}, &TickPrice{A: 1, R: 2, Tick: 1, Price: 1.5}, &Closed{A: 1, Cause: "refused"}} {
+	for _, m := range []Msg{&Hello{PID: 1, Protocol: 1}, &TickPrice{Attempt: 1, Req: 2, Tick: 1, Price: 1.5}, &Closed{Attempt: 1, Cause: "refused"}} {
 		b, _ := Encode(m)
 		f.Add(b)
 	}

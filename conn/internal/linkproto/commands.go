@@ -6,7 +6,10 @@
 // most MaxLine bytes. Commands flow parent → link, reports flow
 // link → parent. Every attempt-scoped message carries the attempt number the
 // parent assigned in Connect; a message for another attempt is stale and
-// is ignored by both sides.
+// is ignored by both sides. In the messages, Attempt is that number (JSON
+// key "a"), Req is the TWS request id of a request-scoped message ("r"),
+// and Seq numbers a Ping and its Pong ("n"); the keys are short because
+// tick lines are the hot path.
 //
 // Lifecycle of one attempt inside the link:
 //
@@ -44,9 +47,9 @@ type Msg interface{ linkOp() string }
 
 // ---- parent → link ----
 
-// Connect starts attempt A: dial Host:Port, negotiate, connect an EClient.
+// Connect starts attempt number Attempt: dial Host:Port, negotiate, connect an EClient.
 type Connect struct {
-	A                  uint64 `json:"a"`
+	Attempt            uint64 `json:"a"`
 	Host               string `json:"host"`
 	Port               int    `json:"port"`
 	ClientID           int64  `json:"clientId"`
@@ -95,21 +98,21 @@ func (s Span) Contains(t time.Time) bool {
 	return ms >= s.From && ms < s.Until
 }
 
-// Drop ends attempt A: the link closes both sides of the relay and
+// Drop ends attempt Attempt: the link closes both sides of the relay and
 // answers Closed{Cause: "dropped"} (unless the attempt already closed).
 type Drop struct {
-	A uint64 `json:"a"`
+	Attempt uint64 `json:"a"`
 }
 
 // ReqCurrentTime asks for REQ_CURRENT_TIME (the heartbeat).
 type ReqCurrentTime struct {
-	A uint64 `json:"a"`
+	Attempt uint64 `json:"a"`
 }
 
 // ReqMktData is REQ_MKT_DATA.
 type ReqMktData struct {
-	A        uint64   `json:"a"`
-	R        int64    `json:"r"`
+	Attempt  uint64   `json:"a"`
+	Req      int64    `json:"r"`
 	Contract Contract `json:"contract"`
 	Generic  string   `json:"generic,omitempty"`
 	Snapshot bool     `json:"snapshot,omitempty"`
@@ -117,27 +120,27 @@ type ReqMktData struct {
 
 // CancelMktData is CANCEL_MKT_DATA.
 type CancelMktData struct {
-	A uint64 `json:"a"`
-	R int64  `json:"r"`
+	Attempt uint64 `json:"a"`
+	Req     int64  `json:"r"`
 }
 
 // ReqMktDataType is REQ_MKT_DATA_TYPE.
 type ReqMktDataType struct {
-	A    uint64         `json:"a"`
-	Type MarketDataType `json:"type"`
+	Attempt uint64         `json:"a"`
+	Type    MarketDataType `json:"type"`
 }
 
 // ReqContractDetails is REQ_CONTRACT_DATA.
 type ReqContractDetails struct {
-	A        uint64   `json:"a"`
-	R        int64    `json:"r"`
+	Attempt  uint64   `json:"a"`
+	Req      int64    `json:"r"`
 	Contract Contract `json:"contract"`
 }
 
 // ReqSecDefOptParams is REQ_SEC_DEF_OPT_PARAMS.
 type ReqSecDefOptParams struct {
-	A          uint64 `json:"a"`
-	R          int64  `json:"r"`
+	Attempt    uint64 `json:"a"`
+	Req        int64  `json:"r"`
 	Symbol     string `json:"symbol"`
 	FutFopExch string `json:"futFopExch,omitempty"`
 	SecType    string `json:"secType"`
@@ -146,15 +149,15 @@ type ReqSecDefOptParams struct {
 
 // ReqMatchingSymbols is REQ_MATCHING_SYMBOLS.
 type ReqMatchingSymbols struct {
-	A       uint64 `json:"a"`
-	R       int64  `json:"r"`
+	Attempt uint64 `json:"a"`
+	Req     int64  `json:"r"`
 	Pattern string `json:"pattern"`
 }
 
 // Ping asks the link to prove its command loop is alive; it is answered
 // by the loop itself, never through the EClient.
 type Ping struct {
-	N uint64 `json:"n"`
+	Seq uint64 `json:"n"`
 }
 
 // Exit asks the link to end now (closing stdin does the same).

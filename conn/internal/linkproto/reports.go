@@ -11,7 +11,7 @@ type Hello struct {
 // Retrying reports refused dials retried inside the link (see
 // Connect.Retry) since the last report, and when the next dial is due.
 type Retrying struct {
-	A       uint64 `json:"a"`
+	Attempt uint64 `json:"a"`
 	Refused int    `json:"refused"`
 	// Backoff counts the refusals among them retried on the backoff
 	// schedule (outside the fast path): they advance its exponent.
@@ -21,25 +21,25 @@ type Retrying struct {
 
 // Dialed reports that the TCP connection to TWS is open.
 type Dialed struct {
-	A uint64 `json:"a"`
+	Attempt uint64 `json:"a"`
 }
 
 // Handshake reports TWS's version reply (before any EClient exists).
 type Handshake struct {
-	A              uint64 `json:"a"`
+	Attempt        uint64 `json:"a"`
 	ServerVersion  int    `json:"serverVersion"`
 	ConnectionTime string `json:"connectionTime"`
 }
 
 // Ready reports NEXT_VALID_ID through the EClient: the API session is up.
 type Ready struct {
-	A           uint64 `json:"a"`
+	Attempt     uint64 `json:"a"`
 	NextValidID int64  `json:"nextValidId"`
 }
 
 // Accounts reports MANAGED_ACCTS.
 type Accounts struct {
-	A        uint64   `json:"a"`
+	Attempt  uint64   `json:"a"`
 	Accounts []string `json:"accounts"`
 }
 
@@ -58,11 +58,11 @@ const (
 	CauseDropped            = "dropped" // the parent asked (Drop)
 )
 
-// Closed reports the end of attempt A.
+// Closed reports the end of attempt Attempt.
 type Closed struct {
-	A      uint64 `json:"a"`
-	Cause  string `json:"cause"`
-	Detail string `json:"detail,omitempty"`
+	Attempt uint64 `json:"a"`
+	Cause   string `json:"cause"`
+	Detail  string `json:"detail,omitempty"`
 	// EClient is true when an EClient was created for this attempt; the
 	// parent then replaces the link process.
 	EClient bool `json:"eclient,omitempty"`
@@ -79,8 +79,8 @@ type Closed struct {
 
 // TWSError is one Error callback (TWS codes and the library's own codes).
 type TWSError struct {
-	A        uint64 `json:"a"`
-	R        int64  `json:"r"`
+	Attempt  uint64 `json:"a"`
+	Req      int64  `json:"r"`
 	Code     int64  `json:"code"`
 	Msg      string `json:"msg"`
 	TimeMs   int64  `json:"timeMs,omitempty"`
@@ -89,31 +89,31 @@ type TWSError struct {
 
 // CurrentTime is a CURRENT_TIME answer (the heartbeat's reply).
 type CurrentTime struct {
-	A    uint64 `json:"a"`
-	Unix int64  `json:"unix"`
+	Attempt uint64 `json:"a"`
+	Unix    int64  `json:"unix"`
 }
 
 // TickPrice is TICK_PRICE. Unset prices (UNSET_FLOAT) are not sent.
 type TickPrice struct {
-	A     uint64  `json:"a"`
-	R     int64   `json:"r"`
-	Tick  int     `json:"tick"`
-	Price float64 `json:"price"`
-	Attr  int     `json:"attr,omitempty"` // bit 1 canAutoExecute, 2 pastLimit, 4 preOpen
+	Attempt uint64  `json:"a"`
+	Req     int64   `json:"r"`
+	Tick    int     `json:"tick"`
+	Price   float64 `json:"price"`
+	Attr    int     `json:"attr,omitempty"` // bit 1 canAutoExecute, 2 pastLimit, 4 preOpen
 }
 
 // TickSize is TICK_SIZE (sizes as float64; unset sizes are not sent).
 type TickSize struct {
-	A    uint64  `json:"a"`
-	R    int64   `json:"r"`
-	Tick int     `json:"tick"`
-	Size float64 `json:"size"`
+	Attempt uint64  `json:"a"`
+	Req     int64   `json:"r"`
+	Tick    int     `json:"tick"`
+	Size    float64 `json:"size"`
 }
 
 // TickOption is TICK_OPTION_COMPUTATION; nil pointers are "not computed".
 type TickOption struct {
-	A        uint64   `json:"a"`
-	R        int64    `json:"r"`
+	Attempt  uint64   `json:"a"`
+	Req      int64    `json:"r"`
 	Tick     int      `json:"tick"`
 	Attr     int      `json:"attr,omitempty"`
 	IV       *float64 `json:"iv,omitempty"`
@@ -128,24 +128,24 @@ type TickOption struct {
 
 // TickGeneric is TICK_GENERIC.
 type TickGeneric struct {
-	A     uint64  `json:"a"`
-	R     int64   `json:"r"`
-	Tick  int     `json:"tick"`
-	Value float64 `json:"value"`
+	Attempt uint64  `json:"a"`
+	Req     int64   `json:"r"`
+	Tick    int     `json:"tick"`
+	Value   float64 `json:"value"`
 }
 
 // TickString is TICK_STRING.
 type TickString struct {
-	A     uint64 `json:"a"`
-	R     int64  `json:"r"`
-	Tick  int    `json:"tick"`
-	Value string `json:"value"`
+	Attempt uint64 `json:"a"`
+	Req     int64  `json:"r"`
+	Tick    int    `json:"tick"`
+	Value   string `json:"value"`
 }
 
 // TickReqParams is TICK_REQ_PARAMS.
 type TickReqParams struct {
-	A           uint64  `json:"a"`
-	R           int64   `json:"r"`
+	Attempt     uint64  `json:"a"`
+	Req         int64   `json:"r"`
 	MinTick     float64 `json:"minTick"`
 	BBOExchange string  `json:"bboExchange,omitempty"`
 	Permissions int64   `json:"permissions,omitempty"`
@@ -153,53 +153,53 @@ type TickReqParams struct {
 
 // MktDataType is MARKET_DATA_TYPE for one request.
 type MktDataType struct {
-	A    uint64         `json:"a"`
-	R    int64          `json:"r"`
-	Type MarketDataType `json:"type"`
+	Attempt uint64         `json:"a"`
+	Req     int64          `json:"r"`
+	Type    MarketDataType `json:"type"`
 }
 
 // SnapshotEnd is TICK_SNAPSHOT_END.
 type SnapshotEnd struct {
-	A uint64 `json:"a"`
-	R int64  `json:"r"`
+	Attempt uint64 `json:"a"`
+	Req     int64  `json:"r"`
 }
 
 // ContractData is one CONTRACT_DATA row.
 type ContractData struct {
-	A       uint64          `json:"a"`
-	R       int64           `json:"r"`
+	Attempt uint64          `json:"a"`
+	Req     int64           `json:"r"`
 	Details ContractDetails `json:"details"`
 }
 
 // ContractDataEnd is CONTRACT_DATA_END.
 type ContractDataEnd struct {
-	A uint64 `json:"a"`
-	R int64  `json:"r"`
+	Attempt uint64 `json:"a"`
+	Req     int64  `json:"r"`
 }
 
 // SecDefOptParams is one SECURITY_DEFINITION_OPTION_PARAMETER row.
 type SecDefOptParams struct {
-	A      uint64       `json:"a"`
-	R      int64        `json:"r"`
-	Params OptionParams `json:"params"`
+	Attempt uint64       `json:"a"`
+	Req     int64        `json:"r"`
+	Params  OptionParams `json:"params"`
 }
 
 // SecDefOptParamsEnd is SECURITY_DEFINITION_OPTION_PARAMETER_END.
 type SecDefOptParamsEnd struct {
-	A uint64 `json:"a"`
-	R int64  `json:"r"`
+	Attempt uint64 `json:"a"`
+	Req     int64  `json:"r"`
 }
 
 // SymbolSamples is SYMBOL_SAMPLES.
 type SymbolSamples struct {
-	A       uint64         `json:"a"`
-	R       int64          `json:"r"`
+	Attempt uint64         `json:"a"`
+	Req     int64          `json:"r"`
 	Samples []SymbolSample `json:"samples"`
 }
 
 // Pong answers Ping with the link's own health figures.
 type Pong struct {
-	N          uint64 `json:"n"`
+	Seq        uint64 `json:"n"`
 	Goroutines int    `json:"goroutines"`
 	FDs        int    `json:"fds"`
 }
