@@ -13,10 +13,9 @@ import (
 // up (spawning one if needed) and sends linkproto.Connect once the link said hello.
 func (s *Supervisor) startAttempt(cause Cause) {
 	s.retryAt = time.Time{}
-	s.setState(StateConnecting, cause, "")
+	s.enter(phSpawn, cause, "")
 	s.attempt++
 	s.resetSession()
-	s.phase = phSpawn
 	if s.link == nil {
 		if !s.spawnLink() {
 			return
@@ -355,7 +354,6 @@ func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
 		// The EClient may still hold the socket: the process goes.
 		s.killLink()
 	}
-	s.phase = phBackoff
 	s.deadline = time.Time{}
 	s.linkRetryAt = time.Time{}
 
@@ -371,7 +369,7 @@ func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
 	wait, rotate := s.nextWait(cause)
 	s.retryAt = now.Add(wait)
 	s.noteOutage(now, wasUp)
-	s.setStateLatency(StateBackoff, cause, detail, lat) // names the id that failed
+	s.enterLatency(phBackoff, cause, detail, lat) // names the id that failed
 	if rotate {
 		s.idIdx = (s.idIdx + 1) % len(s.cfg.ClientIDs)
 		s.emitApp(SevWarning, fmt.Sprintf("client id still in use: switching to client id %d", s.clientID()))
@@ -428,17 +426,16 @@ func (s *Supervisor) onRetrying(r *linkproto.Retrying, now time.Time) {
 	s.met.with(&s.mu, func(m *counters) { m.failedN += int64(r.Refused) })
 	s.linkRetryAt = now.Add(time.Duration(r.NextInMs) * time.Millisecond)
 	s.deadline = s.linkRetryAt.Add(3*s.cfg.LinkPingInterval + s.cfg.DialTimeout)
-	s.setState(StateBackoff, CauseRefused, "") // published at most once a minute (quietRetry)
+	s.enter(phRetrying, CauseRefused, "") // published at most once a minute (quietRetry)
 	s.publishStatus()
 }
 
 // onRetryDialed: TWS accepts again; the delegated attempt goes on as usual.
 func (s *Supervisor) onRetryDialed(now time.Time) {
 	s.streakN = 0 // the run of refusals is over: show the attempt
-	s.phase = phDial
 	s.linkRetryAt = time.Time{}
 	s.deadline = now.Add(2*s.cfg.HandshakeTimeout + 2*time.Second)
-	s.setState(StateConnecting, CauseRetry, "TWS accepts connections again")
+	s.enter(phDial, CauseRetry, "TWS accepts connections again")
 }
 
 // nextWait picks the backoff before the next attempt, and says whether the
@@ -523,8 +520,7 @@ func (s *Supervisor) shutdown() {
 		s.met.with(&s.mu, func(m *counters) { m.lost(now, CauseShutdown, 0) })
 	}
 	s.endSession(ErrStopped)
-	s.phase = phStopped
-	s.setState(StateStopped, CauseShutdown, "")
+	s.enter(phStopped, CauseShutdown, "")
 	s.killLink()
 	for p := range s.links {
 		p.terminate()

@@ -173,7 +173,7 @@ func (s *Supervisor) armSilentCheck(now time.Time) {
 func (s *Supervisor) checkSilentSubs(now time.Time) {
 	s.subs.nextCheck = time.Time{}
 	s.armSilentCheck(now)
-	if s.phase != phUp || s.state != StateConnected || !s.cfg.MarketOpen(now) {
+	if s.phase != phUp || s.state() != StateConnected || !s.cfg.MarketOpen(now) {
 		return
 	}
 	n := 0

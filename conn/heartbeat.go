@@ -77,7 +77,6 @@ func (s *Supervisor) onHeartbeatTimeout(now time.Time) {
 // becomeUp makes the session Connected: NEXT_VALID_ID arrived and the first
 // heartbeat was answered.
 func (s *Supervisor) becomeUp(now time.Time) {
-	s.phase = phUp
 	s.epoch++
 	s.streakCause, s.streakN = CauseNone, 0
 	s.upAt = now
@@ -89,9 +88,9 @@ func (s *Supervisor) becomeUp(now time.Time) {
 	s.met.with(&s.mu, func(m *counters) { m.up(now, reconn, !s.lossAt.IsZero()) })
 	s.lossAt = time.Time{}
 	s.windowEnd, s.windowLabel, s.escalated = time.Time{}, "", false
-	s.setStateLatency(StateConnected, CauseReady, fmt.Sprintf("API session ready (server version %d)", s.serverVersion), reconn)
+	s.enterLatency(phUp, CauseReady, fmt.Sprintf("API session ready (server version %d)", s.serverVersion), reconn)
 	if s.degradedOnConnect {
-		s.setState(StateDegraded, CauseTWSNotLinked, "")
+		s.setDegraded(true, CauseTWSNotLinked, "")
 	}
 	s.resubscribe(now, "reconnected", false)
 	s.pump(now)

@@ -38,7 +38,6 @@ type Supervisor struct {
 	ctxRun context.Context
 
 	// ---- supervisor goroutine only ----
-	state    State
 	since    time.Time
 	cause    Cause
 	epoch    uint64
@@ -55,7 +54,8 @@ type Supervisor struct {
 	pingWait    time.Time // deadline for the outstanding pong
 	linkHeard   time.Time // last report from the current link
 	attempt     uint64
-	phase       phase
+	phase       phase     // the one source of truth for State (see phase.go)
+	degraded    bool      // in phUp: TWS is not linked to IB (State Degraded)
 	deadline    time.Time // current phase's deadline
 	retryAt     time.Time // backoff end
 	linkRetryAt time.Time // when the link's next refused-dial retry is due (phRetrying)
@@ -102,20 +102,6 @@ type Supervisor struct {
 	farmBlip        map[string]bool // farms that broke while IB was linked
 	rem             *remedy         // IBC remedies; nil when not configured
 }
-
-type phase int
-
-const (
-	phIdle      phase = iota
-	phSpawn           // waiting for the link's hello
-	phDial            // linkproto.Connect sent
-	phRetrying        // TWS refuses: the link retries refused dials itself (linkproto.Connect.Retry)
-	phHandshake       // TWS answered the hello; waiting for NEXT_VALID_ID
-	phFirstHB         // ready; waiting for the first heartbeat reply
-	phUp              // connected or degraded
-	phBackoff
-	phStopped
-)
 
 // ErrNotConnected is returned by requests made while the API session is down.
 var ErrNotConnected = errors.New("not connected to TWS")

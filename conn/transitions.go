@@ -7,9 +7,29 @@ import (
 	"time"
 )
 
-// setState changes state without a detection latency (see setStateLatency).
-func (s *Supervisor) setState(to State, cause Cause, detail string) {
-	s.setStateLatency(to, cause, detail, 0)
+// enter moves the state machine to phase ph and publishes the transition
+// of the public State it implies (see enterLatency).
+func (s *Supervisor) enter(ph phase, cause Cause, detail string) {
+	s.enterLatency(ph, cause, detail, 0)
+}
+
+// enterLatency moves to phase ph (leaving Degraded behind) and publishes the
+// transition with its detection latency. Nothing leaves phStopped.
+func (s *Supervisor) enterLatency(ph phase, cause Cause, detail string, lat time.Duration) {
+	if s.phase == phStopped {
+		return
+	}
+	from := s.state()
+	s.phase, s.degraded = ph, false
+	s.announce(from, cause, detail, lat)
+}
+
+// setDegraded marks a session that is up as degraded (TWS up but not
+// linked to IB) or healthy again, and publishes the transition.
+func (s *Supervisor) setDegraded(degraded bool, cause Cause, detail string) {
+	from := s.state()
+	s.degraded = degraded
+	s.announce(from, cause, detail, 0)
 }
 
 // streakSummaryEvery bounds how often a run of identical failed attempts
@@ -31,15 +51,16 @@ func (s *Supervisor) quietRetry(to State, now time.Time) (quiet bool, summary st
 	return false, fmt.Sprintf("still failing: %d attempts since %s", s.streakN, s.streakSince.Format("15:04:05"))
 }
 
-// setStateLatency changes state (same-state changes are not emitted, except
-// Backoff→Backoff with a new retry time, which users need to see) and
-// publishes the transition with its cause.
-func (s *Supervisor) setStateLatency(to State, cause Cause, detail string, lat time.Duration) {
-	if s.state == StateStopped {
+// announce publishes a change of the public State from from to the one the
+// phase now implies, with its cause (same-state changes are not emitted,
+// except Backoff→Backoff with a new retry time, which users need to see,
+// and a change of cause).
+func (s *Supervisor) announce(from State, cause Cause, detail string, lat time.Duration) {
+	if from == StateStopped {
 		return
 	}
 	now := s.cfg.Now()
-	from := s.state
+	to := s.state()
 	if from == to && to != StateBackoff && s.cause == cause {
 		return
 	}
@@ -47,7 +68,7 @@ func (s *Supervisor) setStateLatency(to State, cause Cause, detail string, lat t
 		s.met.with(&s.mu, func(m *counters) { m.stateChange(now, from, to) })
 		s.since = now
 	}
-	s.state, s.cause = to, cause
+	s.cause = cause
 	quiet, summary := s.quietRetry(to, now)
 	if quiet {
 		s.publishStatus()
@@ -101,7 +122,7 @@ func (s *Supervisor) emit(ev Event) {
 	if ev.Time.IsZero() {
 		ev.Time = s.cfg.Now()
 	}
-	ev.State = s.state
+	ev.State = s.state()
 	ev.Epoch = s.epoch
 	ev.Addr = s.addr()
 	ev.ClientID = s.clientID()
@@ -153,7 +174,7 @@ func (s *Supervisor) publishStatus() {
 	slices.SortFunc(farms, func(a, b Farm) int { return strings.Compare(a.Kind+a.Name, b.Kind+b.Name) })
 	now := s.cfg.Now()
 	st := Status{
-		State: s.state, Since: s.since, Cause: s.cause, Epoch: s.epoch,
+		State: s.state(), Since: s.since, Cause: s.cause, Epoch: s.epoch,
 		Addr: s.addr(), ClientID: s.clientID(), Attempt: s.attempt,
 		ServerVersion: s.serverVersion, ConnTime: s.connTime,
 		Accounts: append([]string(nil), s.accounts...), Farms: farms,
@@ -161,7 +182,7 @@ func (s *Supervisor) publishStatus() {
 		NextRestart: s.cfg.Schedule.NextRestart(now),
 		NextRelogin: s.cfg.Schedule.NextRelogin(now),
 	}
-	if s.state == StateBackoff {
+	if s.state() == StateBackoff {
 		st.NextRetry = s.retryAt
 		if s.phase == phRetrying {
 			st.NextRetry = s.linkRetryAt

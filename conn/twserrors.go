@@ -37,20 +37,20 @@ func (s *Supervisor) onTWSError(e *linkproto.TWSError, now time.Time) {
 		s.ibDown = true
 		if s.phase == phUp {
 			s.subs.markStale(now)
-			s.setState(StateDegraded, CauseIBLinkLost, "")
+			s.setDegraded(true, CauseIBLinkLost, "")
 		}
 	case 2110:
 		if s.phase == phUp || s.phase == phFirstHB {
 			s.degradedOnConnect = true
 			if s.phase == phUp {
-				s.setState(StateDegraded, CauseTWSNotLinked, "")
+				s.setDegraded(true, CauseTWSNotLinked, "")
 			}
 		}
 	case 1101, 1102:
 		s.ibDown = false
 		if s.phase == phUp {
 			s.degradedOnConnect = false
-			s.setState(StateConnected, CauseIBRestored, Sanitize(e.Msg))
+			s.setDegraded(false, CauseIBRestored, Sanitize(e.Msg))
 			if e.Code == 1101 {
 				s.resubscribe(now, "IB link restored, data lost (1101)", false)
 			} else {
