@@ -17,8 +17,8 @@ func (s *Supervisor) request(e *subEntry, now time.Time) {
 	if e.delayed && want < MDDelayed {
 		want = MDDelayed
 	}
-	if want > s.mdType || (s.mdType == MDUnknown && want > MDLive) {
-		s.mdType = want
+	if want > s.sess.mdType || (s.sess.mdType == MDUnknown && want > MDLive) {
+		s.sess.mdType = want
 		s.enqueue(&linkproto.ReqMktDataType{Attempt: s.attempt, Type: want}, false)
 	}
 	s.reqSeq++

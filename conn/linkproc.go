@@ -15,6 +15,18 @@ import (
 	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
+// linkLiveness tracks the link process's own liveness (pings answered by its
+// command loop, independent of TWS), for the current link.
+type linkLiveness struct {
+	seq   uint64    // number of the last ping sent
+	due   time.Time // next liveness ping
+	wait  time.Time // deadline for the outstanding pong
+	heard time.Time // last report from the current link
+}
+
+// disarm cancels the next ping and the outstanding pong's deadline.
+func (l *linkLiveness) disarm() { l.due, l.wait = time.Time{}, time.Time{} }
+
 // linkEvent is what a link process's reader delivers to the supervisor.
 type linkEvent struct {
 	proc *linkProc

@@ -84,17 +84,17 @@ func (s *Supervisor) checkRemedies(now time.Time) {
 	}
 	r.due = time.Time{}
 	up := s.phase == phUp
-	unlinked := up && (s.ibDown || s.degradedOnConnect) // 1100, or 2110 at connect
+	unlinked := up && (s.sess.ibDown || s.sess.degradedOnConnect) // 1100, or 2110 at connect
 	r.accountSince = since(r.accountSince, unlinked, now)
 	// After 1101/1102 TWS sends the farms' OK notices one by one: a farm
 	// broken during the link loss counts from the moment IB is back.
 	r.linkedAt = since(r.linkedAt, !unlinked, now)
-	frozen := !up && s.phase != phStopped && (s.streakCause == CauseHandshakeTimeout || s.streakCause == CauseHeartbeatTimeout)
+	frozen := !up && s.phase != phStopped && (s.streak.cause == CauseHandshakeTimeout || s.streak.cause == CauseHeartbeatTimeout)
 	r.frozenSince = since(r.frozenSince, frozen, now)
 	var dataSince time.Time
 	var farm string
 	if up && !unlinked {
-		for _, f := range s.farms {
+		for _, f := range s.sess.farms {
 			from := f.Since
 			if from.Before(r.linkedAt) {
 				from = r.linkedAt

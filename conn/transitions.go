@@ -1,7 +1,6 @@
 package conn
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -32,25 +31,6 @@ func (s *Supervisor) setDegraded(degraded bool, cause Cause, detail string) {
 	s.announce(from, cause, detail, 0)
 }
 
-// streakSummaryEvery bounds how often a run of identical failed attempts
-// (a weekend of "connection refused") is written to the event log.
-const streakSummaryEvery = time.Minute
-
-// quietRetry reports whether the transition belongs to a run of identical
-// failed attempts that the log already shows: the first two of a run are
-// published, then one summary per streakSummaryEvery. The state machine,
-// status and metrics still see every attempt.
-func (s *Supervisor) quietRetry(to State, now time.Time) (quiet bool, summary string) {
-	if s.streakN < 3 || (to != StateConnecting && to != StateBackoff) {
-		return false, ""
-	}
-	if to == StateConnecting || now.Sub(s.streakSummaryAt) < streakSummaryEvery {
-		return true, ""
-	}
-	s.streakSummaryAt = now
-	return false, fmt.Sprintf("still failing: %d attempts since %s", s.streakN, s.streakSince.Format("15:04:05"))
-}
-
 // announce publishes a change of the public State from from to the one the
 // phase now implies, with its cause (same-state changes are not emitted,
 // except Backoff→Backoff with a new retry time, which users need to see,
@@ -69,7 +49,7 @@ func (s *Supervisor) announce(from State, cause Cause, detail string, lat time.D
 		s.since = now
 	}
 	s.cause = cause
-	quiet, summary := s.quietRetry(to, now)
+	quiet, summary := s.streak.quiet(to, now)
 	if quiet {
 		s.publishStatus()
 		return
@@ -103,8 +83,8 @@ func (s *Supervisor) announce(from State, cause Cause, detail string, lat time.D
 			ev.NextRetry = s.linkRetryAt
 		}
 	}
-	if s.windowLabel != "" && to != StateConnected {
-		ev.Window = s.windowLabel
+	if s.win.label != "" && to != StateConnected {
+		ev.Window = s.win.label
 	}
 	if cause != CauseNone && cause != CauseReady && cause != CauseStart && cause != CauseRetry {
 		ev.Explain = cause.Text()
@@ -167,8 +147,8 @@ func (s *Supervisor) emitData(msg string) {
 
 // publishStatus copies the supervisor's view into the snapshot.
 func (s *Supervisor) publishStatus() {
-	farms := make([]Farm, 0, len(s.farms))
-	for _, f := range s.farms {
+	farms := make([]Farm, 0, len(s.sess.farms))
+	for _, f := range s.sess.farms {
 		farms = append(farms, f)
 	}
 	slices.SortFunc(farms, func(a, b Farm) int { return strings.Compare(a.Kind+a.Name, b.Kind+b.Name) })
@@ -176,9 +156,9 @@ func (s *Supervisor) publishStatus() {
 	st := Status{
 		State: s.state(), Since: s.since, Cause: s.cause, Epoch: s.epoch,
 		Addr: s.addr(), ClientID: s.clientID(), Attempt: s.attempt,
-		ServerVersion: s.serverVersion, ConnTime: s.connTime,
-		Accounts: append([]string(nil), s.accounts...), Farms: farms,
-		Window:      s.windowLabel,
+		ServerVersion: s.sess.serverVersion, ConnTime: s.sess.connTime,
+		Accounts: append([]string(nil), s.sess.accounts...), Farms: farms,
+		Window:      s.win.label,
 		NextRestart: s.cfg.Schedule.NextRestart(now),
 		NextRelogin: s.cfg.Schedule.NextRelogin(now),
 	}
@@ -191,35 +171,4 @@ func (s *Supervisor) publishStatus() {
 	s.mu.Lock()
 	s.snap = st
 	s.mu.Unlock()
-}
-
-// noteOutage labels an outage that starts inside an expected maintenance
-// window, and arms its end so an outage outliving it is escalated.
-func (s *Supervisor) noteOutage(now time.Time, wasUp bool) {
-	if !s.cfg.Schedule.Enabled() || (!wasUp && s.windowLabel != "") {
-		return
-	}
-	label, end := s.cfg.Schedule.Window(now)
-	if label == "" {
-		return
-	}
-	s.windowLabel, s.windowEnd, s.escalated = label, end, false
-	s.emit(Event{Kind: KindApp, Severity: SevInfo, Window: label,
-		Message: fmt.Sprintf("outage inside the expected %s window (until %s)", label, end.Format("15:04"))})
-}
-
-// onWindowEnd escalates an outage that outlived its maintenance window.
-func (s *Supervisor) onWindowEnd() {
-	if s.phase == phUp || s.escalated || s.windowLabel == "" {
-		s.windowLabel = ""
-		return
-	}
-	s.escalated = true
-	msg := "TWS did not come back after its daily restart: is it stuck on a dialog, or did the restart fail?"
-	if s.windowLabel == WindowWeeklyRelogin {
-		msg = "TWS still down after the weekly session reset: it is probably waiting for you to log in (2FA)"
-	}
-	s.emit(Event{Kind: KindApp, Severity: SevError, Window: s.windowLabel, Message: msg})
-	s.windowLabel = ""
-	s.publishStatus()
 }

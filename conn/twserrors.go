@@ -30,26 +30,26 @@ func (s *Supervisor) onTWSError(e *linkproto.TWSError, now time.Time) {
 	}
 	s.logTWS(e.Req, e.Code, e.Msg, now)
 	if e.Req == -1 {
-		s.lastConnCode = e.Code
+		s.sess.lastConnCode = e.Code
 	}
 	switch e.Code {
 	case 1100:
-		s.ibDown = true
+		s.sess.ibDown = true
 		if s.phase == phUp {
 			s.subs.markStale(now)
 			s.setDegraded(true, CauseIBLinkLost, "")
 		}
 	case 2110:
 		if s.phase == phUp || s.phase == phFirstHB {
-			s.degradedOnConnect = true
+			s.sess.degradedOnConnect = true
 			if s.phase == phUp {
 				s.setDegraded(true, CauseTWSNotLinked, "")
 			}
 		}
 	case 1101, 1102:
-		s.ibDown = false
+		s.sess.ibDown = false
 		if s.phase == phUp {
-			s.degradedOnConnect = false
+			s.sess.degradedOnConnect = false
 			s.setDegraded(false, CauseIBRestored, Sanitize(e.Msg))
 			if e.Code == 1101 {
 				s.resubscribe(now, "IB link restored, data lost (1101)", false)
@@ -91,19 +91,19 @@ func farmName(msg string) string {
 // data farm comes back.
 func (s *Supervisor) onFarm(kind, name, status string, now time.Time) {
 	key := kind + "/" + name
-	prev, had := s.farms[key]
+	prev, had := s.sess.farms[key]
 	if had && prev.Status == status {
 		return
 	}
-	s.farms[key] = Farm{Name: name, Kind: kind, Status: status, Since: now}
-	if status == FarmBroken && !s.ibDown {
-		s.farmBlip[key] = true
+	s.sess.farms[key] = Farm{Name: name, Kind: kind, Status: status, Since: now}
+	if status == FarmBroken && !s.sess.ibDown {
+		s.sess.farmBlip[key] = true
 	}
 	s.publishStatus()
 	// A farm that broke on its own (not as part of a 1100 outage, whose
 	// 1101/1102 says what to redo) drops its lines: re-request them.
-	if kind == FarmMarket && status == FarmOK && s.farmBlip[key] && s.phase == phUp {
-		delete(s.farmBlip, key)
+	if kind == FarmMarket && status == FarmOK && s.sess.farmBlip[key] && s.phase == phUp {
+		delete(s.sess.farmBlip, key)
 		s.resubscribe(now, "market data farm "+name+" is back", true)
 	}
 }
