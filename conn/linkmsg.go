@@ -9,58 +9,9 @@ import (
 
 // Dispatch of the link's reports to the handlers of the current attempt.
 
-// attemptOf returns the attempt number a message is scoped to (0 = none).
-func attemptOf(m linkproto.Msg) (uint64, bool) {
-	switch v := m.(type) {
-	case *linkproto.Dialed:
-		return v.Attempt, true
-	case *linkproto.Handshake:
-		return v.Attempt, true
-	case *linkproto.Ready:
-		return v.Attempt, true
-	case *linkproto.Accounts:
-		return v.Attempt, true
-	case *linkproto.Closed:
-		return v.Attempt, true
-	case *linkproto.Retrying:
-		return v.Attempt, true
-	case *linkproto.TWSError:
-		return v.Attempt, true
-	case *linkproto.CurrentTime:
-		return v.Attempt, true
-	case *linkproto.TickPrice:
-		return v.Attempt, true
-	case *linkproto.TickSize:
-		return v.Attempt, true
-	case *linkproto.TickOption:
-		return v.Attempt, true
-	case *linkproto.TickGeneric:
-		return v.Attempt, true
-	case *linkproto.TickString:
-		return v.Attempt, true
-	case *linkproto.TickReqParams:
-		return v.Attempt, true
-	case *linkproto.MktDataType:
-		return v.Attempt, true
-	case *linkproto.SnapshotEnd:
-		return v.Attempt, true
-	case *linkproto.ContractData:
-		return v.Attempt, true
-	case *linkproto.ContractDataEnd:
-		return v.Attempt, true
-	case *linkproto.SecDefOptParams:
-		return v.Attempt, true
-	case *linkproto.SecDefOptParamsEnd:
-		return v.Attempt, true
-	case *linkproto.SymbolSamples:
-		return v.Attempt, true
-	}
-	return 0, false
-}
-
 func (s *Supervisor) onLinkMsg(m linkproto.Msg) {
 	now := s.cfg.Now()
-	if a, scoped := attemptOf(m); scoped {
+	if a, scoped := linkproto.AttemptOf(m); scoped {
 		if a != s.attempt || s.phase < phDial || s.phase > phUp {
 			return // stale: an attempt we already gave up on
 		}

@@ -60,31 +60,6 @@ func (p *parent) since(mark int) []linkproto.Msg {
 	return append([]linkproto.Msg(nil), p.msgs[mark:]...)
 }
 
-// attemptOf returns the attempt number of an attempt-scoped report.
-func attemptOf(m linkproto.Msg) (uint64, bool) {
-	switch v := m.(type) {
-	case *linkproto.Dialed:
-		return v.Attempt, true
-	case *linkproto.Handshake:
-		return v.Attempt, true
-	case *linkproto.Ready:
-		return v.Attempt, true
-	case *linkproto.Accounts:
-		return v.Attempt, true
-	case *linkproto.Closed:
-		return v.Attempt, true
-	case *linkproto.TWSError:
-		return v.Attempt, true
-	case *linkproto.CurrentTime:
-		return v.Attempt, true
-	case *linkproto.TickPrice:
-		return v.Attempt, true
-	case *linkproto.TickSize:
-		return v.Attempt, true
-	}
-	return 0, false
-}
-
 // assertSilentAfterClose checks that nothing about attempt a arrives after
 // its linkproto.Closed, including the library's own errors during its teardown,
 // and that it got exactly one linkproto.Closed.
@@ -97,7 +72,7 @@ func assertSilentAfterClose(t *testing.T, p *parent, a uint64, mark int) {
 	}
 	p.ping()
 	for _, m := range p.since(mark) {
-		if id, ok := attemptOf(m); ok && id == a {
+		if id, ok := linkproto.AttemptOf(m); ok && id == a {
 			t.Errorf("report for closed attempt %d: %#v", a, m)
 		}
 	}

@@ -137,3 +137,53 @@ func Decode(line []byte) (Msg, error) {
 	}
 	return m, nil
 }
+
+// AttemptOf returns the attempt number a report is scoped to; ok is false
+// for messages that belong to no attempt (Hello, Pong, Fatal, commands).
+func AttemptOf(m Msg) (uint64, bool) {
+	switch v := m.(type) {
+	case *Dialed:
+		return v.Attempt, true
+	case *Handshake:
+		return v.Attempt, true
+	case *Ready:
+		return v.Attempt, true
+	case *Accounts:
+		return v.Attempt, true
+	case *Closed:
+		return v.Attempt, true
+	case *Retrying:
+		return v.Attempt, true
+	case *TWSError:
+		return v.Attempt, true
+	case *CurrentTime:
+		return v.Attempt, true
+	case *TickPrice:
+		return v.Attempt, true
+	case *TickSize:
+		return v.Attempt, true
+	case *TickOption:
+		return v.Attempt, true
+	case *TickGeneric:
+		return v.Attempt, true
+	case *TickString:
+		return v.Attempt, true
+	case *TickReqParams:
+		return v.Attempt, true
+	case *MktDataType:
+		return v.Attempt, true
+	case *SnapshotEnd:
+		return v.Attempt, true
+	case *ContractData:
+		return v.Attempt, true
+	case *ContractDataEnd:
+		return v.Attempt, true
+	case *SecDefOptParams:
+		return v.Attempt, true
+	case *SecDefOptParamsEnd:
+		return v.Attempt, true
+	case *SymbolSamples:
+		return v.Attempt, true
+	}
+	return 0, false
+}
