@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/conn/conntest"
+	"github.com/ibwatch/ibwatch/conn/conntest/fastconf"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 	"github.com/ibwatch/ibwatch/scanner"
 	"github.com/ibwatch/ibwatch/tui/pane"
@@ -102,21 +103,10 @@ func TestChainPaneLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the simulator and a link process")
 	}
-	sim := twsim.New(twsim.Config{Listen: "127.0.0.1:0", TickInterval: 100 * time.Millisecond})
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
-	sup, err := conn.New(conn.Config{
-		Host: "127.0.0.1", Port: sim.Port(), ClientIDs: []int64{31, 32, 33},
-		Heartbeat: 200 * time.Millisecond, HeartbeatTimeout: 600 * time.Millisecond,
-		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: 2 * time.Second,
-		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
-		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
-		LinkCommand:      conntest.MustLinkCommand(t),
-		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
-		SilentAfter: time.Hour,
-	})
+	sim := conntest.StartSim(t, twsim.Config{TickInterval: 100 * time.Millisecond})
+	cfg := fastconf.Config(sim.Port(), conntest.MustLinkCommand(t), 31, 32, 33)
+	cfg.HeartbeatTimeout, cfg.HandshakeTimeout = 600*time.Millisecond, 2*time.Second
+	sup, err := conn.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
