@@ -105,7 +105,7 @@ func (s *Supervisor) onRetrying(r *linkproto.Retrying, now time.Time) {
 	s.met.with(&s.mu, func(m *counters) { m.failedN += int64(r.Refused) })
 	s.linkRetryAt = now.Add(time.Duration(r.NextInMs) * time.Millisecond)
 	s.deadline = s.linkRetryAt.Add(3*s.cfg.LinkPingInterval + s.cfg.DialTimeout)
-	s.enter(phRetrying, CauseRefused, "") // published at most once a minute (quietRetry)
+	s.enter(phRetrying, CauseRefused, "") // published at most once a minute (retryStreak.quiet)
 	s.publishStatus()
 }
 

@@ -1,6 +1,6 @@
 // Package link is the child "link" process: it owns the ibapi.EClient and the
-// loopback relay to TWS, and speaks the link protocol (conn/proto.go) with the
-// parent over stdin/stdout.
+// loopback relay to TWS, and speaks the link protocol (package
+// conn/internal/linkproto) with the parent over stdin/stdout.
 //
 // The process is disposable by design. The client library can block forever
 // (Connect, Disconnect, Req*), panics on malformed frames on goroutines nobody
