@@ -5,16 +5,17 @@ import (
 	"fmt"
 	"os/exec"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // startAttempt begins a connection attempt: it makes sure a link process is
-// up (spawning one if needed) and sends LinkConnect once the link said hello.
+// up (spawning one if needed) and sends linkproto.Connect once the link said hello.
 func (s *Supervisor) startAttempt(cause Cause) {
 	s.retryAt = time.Time{}
-	s.setState(StateConnecting, cause, "")
+	s.enter(phSpawn, cause, "")
 	s.attempt++
 	s.resetSession()
-	s.phase = phSpawn
 	if s.link == nil {
 		if !s.spawnLink() {
 			return
@@ -33,9 +34,9 @@ func (s *Supervisor) sendConnect() {
 	// The link enforces dial and handshake deadlines itself; ours is the
 	// backstop for a link that hangs.
 	s.deadline = now.Add(s.cfg.DialTimeout + 2*s.cfg.HandshakeTimeout + 2*time.Second)
-	s.pingDue, s.pingWait = time.Time{}, time.Time{}
-	err := s.link.send(LinkConnect{
-		A: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
+	s.live.disarm()
+	err := s.link.send(linkproto.Connect{
+		Attempt: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
 		DialTimeoutMs:      s.cfg.DialTimeout.Milliseconds(),
 		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
 	})
@@ -56,7 +57,7 @@ func (s *Supervisor) spawnLink() bool {
 	}
 	s.link = p
 	s.links[p] = struct{}{}
-	s.met.with(&s.mu, func(m *metricsState) { m.linkStarts++ })
+	s.met.with(&s.mu, func(m *counters) { m.linkStarts++ })
 	s.cfg.Logger.Info("link started", "pid", p.pid(), "link", p.id)
 	return true
 }
@@ -68,7 +69,7 @@ func (s *Supervisor) killLink() {
 	}
 	s.link.terminate()
 	s.link = nil
-	s.pingDue, s.pingWait = time.Time{}, time.Time{}
+	s.live.disarm()
 }
 
 // onLinkEvent handles one report from a link process.
@@ -94,7 +95,7 @@ func (s *Supervisor) onLinkEvent(ev linkEvent) {
 		s.linkMisbehaved(CauseLinkProtocol, ev.err.Error())
 		return
 	}
-	s.linkHeard = s.cfg.Now()
+	s.live.heard = s.cfg.Now()
 	s.onLinkMsg(ev.msg)
 }
 
@@ -133,125 +134,6 @@ func (s *Supervisor) linkMisbehaved(cause Cause, detail string) {
 	s.lose(cause, detail, time.Time{})
 }
 
-// attemptOf returns the attempt number a message is scoped to (0 = none).
-func attemptOf(m LinkMsg) (uint64, bool) {
-	switch v := m.(type) {
-	case *LinkDialed:
-		return v.A, true
-	case *LinkHandshake:
-		return v.A, true
-	case *LinkReady:
-		return v.A, true
-	case *LinkAccounts:
-		return v.A, true
-	case *LinkClosed:
-		return v.A, true
-	case *LinkRetrying:
-		return v.A, true
-	case *LinkTWSError:
-		return v.A, true
-	case *LinkCurrentTime:
-		return v.A, true
-	case *LinkTickPrice:
-		return v.A, true
-	case *LinkTickSize:
-		return v.A, true
-	case *LinkTickOption:
-		return v.A, true
-	case *LinkTickGeneric:
-		return v.A, true
-	case *LinkTickString:
-		return v.A, true
-	case *LinkTickReqParams:
-		return v.A, true
-	case *LinkMktDataType:
-		return v.A, true
-	case *LinkSnapshotEnd:
-		return v.A, true
-	case *LinkContractDetails:
-		return v.A, true
-	case *LinkContractDetailsEnd:
-		return v.A, true
-	case *LinkSecDefOptParams:
-		return v.A, true
-	case *LinkSecDefOptParamsEnd:
-		return v.A, true
-	case *LinkSymbolSamples:
-		return v.A, true
-	}
-	return 0, false
-}
-
-func (s *Supervisor) onLinkMsg(m LinkMsg) {
-	now := s.cfg.Now()
-	if a, scoped := attemptOf(m); scoped {
-		if a != s.attempt || s.phase < phDial || s.phase > phUp {
-			return // stale: an attempt we already gave up on
-		}
-		if s.phase >= phHandshake {
-			s.lastAlive = now
-		}
-	}
-	switch v := m.(type) {
-	case *LinkHello:
-		s.onHello(v)
-	case *LinkPong:
-		if v.N == s.pingN {
-			s.pingWait = time.Time{}
-			s.schedulePing(now)
-		}
-	case *LinkFatal:
-		s.linkMisbehaved(CauseLinkProtocol, "link reported: "+v.Detail)
-	case *LinkDialed:
-		s.met.with(&s.mu, func(m *metricsState) { m.tcpUp(now) })
-		if s.phase == phRetrying {
-			s.onRetryDialed(now)
-		}
-	case *LinkRetrying:
-		s.onRetrying(v, now)
-	case *LinkHandshake:
-		s.link.usedEClient = true
-		s.serverVersion, s.connTime = v.ServerVersion, Sanitize(v.ConnectionTime)
-		s.phase = phHandshake
-		s.deadline = now.Add(s.cfg.HandshakeTimeout)
-	case *LinkReady:
-		s.phase = phFirstHB
-		s.deadline = time.Time{}
-		s.sendHeartbeat(now)
-	case *LinkAccounts:
-		s.accounts = nil
-		for _, a := range v.Accounts {
-			if a = Sanitize(a); a != "" {
-				s.accounts = append(s.accounts, a)
-			}
-		}
-		s.publishStatus()
-	case *LinkClosed:
-		s.onClosed(v)
-	case *LinkTWSError:
-		s.onTWSError(v, now)
-	case *LinkCurrentTime:
-		s.onHeartbeatReply(now)
-	default:
-		s.onData(m, now)
-	}
-}
-
-func (s *Supervisor) onHello(h *LinkHello) {
-	if h.Protocol != LinkProtocolVersion {
-		s.linkMisbehaved(CauseLinkProtocol, fmt.Sprintf("link speaks protocol %d, want %d (stale binary?)", h.Protocol, LinkProtocolVersion))
-		return
-	}
-	s.link.hello = true
-	s.cfg.Logger.Info("link ready", "pid", h.PID)
-	if s.phase == phSpawn {
-		s.deadline = time.Time{}
-		s.sendConnect()
-		return
-	}
-	s.schedulePing(s.cfg.Now())
-}
-
 // onPhaseDeadline fires when the current phase took too long.
 func (s *Supervisor) onPhaseDeadline() {
 	switch s.phase {
@@ -268,7 +150,7 @@ func (s *Supervisor) onPhaseDeadline() {
 }
 
 // onClosed handles the end of the current attempt as the link reports it.
-func (s *Supervisor) onClosed(c *LinkClosed) {
+func (s *Supervisor) onClosed(c *linkproto.Closed) {
 	cause := linkCause(c.Cause)
 	detail := Sanitize(c.Detail)
 	var at time.Time
@@ -289,7 +171,7 @@ func (s *Supervisor) onClosed(c *LinkClosed) {
 	case CauseClientIDInUse:
 		detail = fmt.Sprintf("client id %d is in use", s.clientID())
 	}
-	if c.Code != 0 && c.Msg != "" && c.Code != s.lastConnCode {
+	if c.Code != 0 && c.Msg != "" && c.Code != s.sess.lastConnCode {
 		// The library may lose the last message before a close (326, 1300);
 		// the relay saw it on the wire, so the log still gets it.
 		s.logTWS(-1, c.Code, c.Msg, s.cfg.Now())
@@ -299,244 +181,28 @@ func (s *Supervisor) onClosed(c *LinkClosed) {
 
 func linkCause(c string) Cause {
 	switch c {
-	case LinkCauseRefused:
+	case linkproto.CauseRefused:
 		return CauseRefused
-	case LinkCauseDialTimeout:
+	case linkproto.CauseDialTimeout:
 		return CauseDialTimeout
-	case LinkCauseDialError:
+	case linkproto.CauseDialError:
 		return CauseDialError
-	case LinkCauseHandshakeTimeout:
+	case linkproto.CauseHandshakeTimeout:
 		return CauseHandshakeTimeout
-	case LinkCauseAcceptedThenClosed:
+	case linkproto.CauseAcceptedThenClosed:
 		return CauseAcceptedThenClosed
-	case LinkCauseClosedByTWS:
+	case linkproto.CauseClosedByTWS:
 		return CauseClosedByTWS
-	case LinkCauseClientIDInUse:
+	case linkproto.CauseClientIDInUse:
 		return CauseClientIDInUse
-	case LinkCausePortReset:
+	case linkproto.CausePortReset:
 		return CausePortReset
-	case LinkCauseProtocolError:
+	case linkproto.CauseProtocolError:
 		return CauseProtocolError
-	case LinkCauseLibrary:
+	case linkproto.CauseLibrary:
 		return CauseLibrary
-	case LinkCauseDropped:
+	case linkproto.CauseDropped:
 		return CauseForced
 	}
 	return CauseLinkProtocol
-}
-
-// lose ends the current attempt or session with cause and schedules the
-// next attempt. at is when the loss happened, if known.
-func (s *Supervisor) lose(cause Cause, detail string, at time.Time) {
-	if s.phase == phStopped {
-		return
-	}
-	now := s.cfg.Now()
-	wasUp := s.phase == phUp
-	var lat time.Duration
-	if wasUp {
-		switch {
-		case !at.IsZero():
-			lat = max(now.Sub(at), 0)
-		case cause == CauseHeartbeatTimeout && !s.lastAlive.IsZero():
-			lat = now.Sub(s.lastAlive)
-		}
-		s.lossAt = now
-		s.met.with(&s.mu, func(m *metricsState) { m.lost(now, cause, lat) })
-		s.subs.markStale(now)
-		s.emitData(fmt.Sprintf("market data stale: %d subscription(s) wait for the link", s.subs.count()))
-	} else if s.phase != phBackoff && s.phase != phIdle {
-		s.met.with(&s.mu, func(m *metricsState) { m.failed(now, cause) })
-	}
-	s.endSession(ErrNotConnected)
-	if s.link != nil && (s.phase == phHandshake || s.phase == phFirstHB || s.phase == phUp) {
-		// The EClient may still hold the socket: the process goes.
-		s.killLink()
-	}
-	s.phase = phBackoff
-	s.deadline = time.Time{}
-	s.linkRetryAt = time.Time{}
-
-	if wasUp || s.outageAt.IsZero() || s.outageAt.Before(s.upAt) {
-		s.outageAt = now // the refused-dial fast path counts from here
-	}
-	if wasUp || cause != s.streakCause {
-		s.streakCause, s.streakN, s.streakSince, s.streakSummaryAt = cause, 0, now, now
-	}
-	if !wasUp {
-		s.streakN++
-	}
-	wait, rotate := s.nextWait(cause)
-	s.retryAt = now.Add(wait)
-	s.noteOutage(now, wasUp)
-	s.setStateLatency(StateBackoff, cause, detail, lat) // names the id that failed
-	if rotate {
-		s.idIdx = (s.idIdx + 1) % len(s.cfg.ClientIDs)
-		s.emitApp(SevWarning, fmt.Sprintf("client id still in use: switching to client id %d", s.clientID()))
-		s.publishStatus()
-	}
-	if s.link != nil && s.link.hello {
-		s.schedulePing(now)
-	}
-	if cause == CauseRefused && s.streakN >= delegateRefusedAfter {
-		s.delegateRetry(now, wait)
-	}
-}
-
-// delegateRefusedAfter is how many refusals in a row make the supervisor
-// hand the refused-dial loop to the link (see LinkConnect.Retry).
-const delegateRefusedAfter = 3
-
-// delegateRetry starts an attempt in which the link itself keeps retrying
-// refused dials with our backoff schedule, first after wait. TWS is down
-// (a restart that takes long, a weekend): each further refusal then costs
-// one timer and one dial in the link, and nothing here until the link's
-// batched report (LinkRetrying) or the first dial that is not refused.
-func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
-	if s.link == nil || !s.link.hello {
-		return
-	}
-	report := s.cfg.LinkPingInterval
-	s.attempt++
-	s.resetSession()
-	s.phase = phRetrying
-	s.retryAt = time.Time{}
-	s.linkRetryAt = now.Add(wait)
-	s.deadline = now.Add(wait + 3*report + s.cfg.DialTimeout)
-	err := s.link.send(LinkConnect{
-		A: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
-		DialTimeoutMs:      s.cfg.DialTimeout.Milliseconds(),
-		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
-		Retry: &LinkRetry{DelayMs: wait.Milliseconds(), BaseMs: s.cfg.BackoffBase.Milliseconds(),
-			CapMs: s.cfg.BackoffMax.Milliseconds(), Factor: s.cfg.BackoffFactor, From: s.failures,
-			ReportMs: report.Milliseconds(), FastMs: s.cfg.FastRetry.Milliseconds(), Fast: s.fastSpans(now)},
-	})
-	if err != nil {
-		s.sendFailed(err)
-	}
-}
-
-// onRetrying counts refusals the link retried by itself.
-func (s *Supervisor) onRetrying(r *LinkRetrying, now time.Time) {
-	if s.phase != phRetrying {
-		return
-	}
-	s.failures += r.Backoff
-	s.streakN += r.Refused
-	s.met.with(&s.mu, func(m *metricsState) { m.failedN += int64(r.Refused) })
-	s.linkRetryAt = now.Add(time.Duration(r.NextInMs) * time.Millisecond)
-	s.deadline = s.linkRetryAt.Add(3*s.cfg.LinkPingInterval + s.cfg.DialTimeout)
-	s.setState(StateBackoff, CauseRefused, "") // published at most once a minute (quietRetry)
-	s.publishStatus()
-}
-
-// onRetryDialed: TWS accepts again; the delegated attempt goes on as usual.
-func (s *Supervisor) onRetryDialed(now time.Time) {
-	s.streakN = 0 // the run of refusals is over: show the attempt
-	s.phase = phDial
-	s.linkRetryAt = time.Time{}
-	s.deadline = now.Add(2*s.cfg.HandshakeTimeout + 2*time.Second)
-	s.setState(StateConnecting, CauseRetry, "TWS accepts connections again")
-}
-
-// nextWait picks the backoff before the next attempt, and says whether the
-// client id must move to the next alternate (after a repeated 326).
-func (s *Supervisor) nextWait(cause Cause) (time.Duration, bool) {
-	switch cause {
-	case CauseForced:
-		return 0, false
-	case CausePortReset:
-		s.failures = 0
-		return 0, false
-	case CauseClientIDInUse:
-		if !s.idRetry {
-			// TWS may still hold the id for a session it has not noticed
-			// is dead: retry the same id once after a pause.
-			s.idRetry = true
-			return max(s.cfg.IDRetryPause, s.back.Delay(s.failures)), false
-		}
-		s.idRetry = false
-		d := s.back.Delay(s.failures)
-		s.failures++
-		return d, true
-	case CauseRefused:
-		if s.fastAt(s.cfg.Now()) {
-			return s.cfg.FastRetry, false // see fastpath.go
-		}
-	}
-	d := s.back.Delay(s.failures)
-	s.failures++
-	return d, false
-}
-
-// resetSession clears per-session state before a new attempt.
-func (s *Supervisor) resetSession() {
-	s.hbNext, s.hbWait, s.hbSent = time.Time{}, time.Time{}, time.Time{}
-	s.lastAlive = time.Time{}
-	s.degradedOnConnect = false
-	s.lastConnCode = 0
-	s.serverVersion, s.connTime, s.accounts = 0, "", nil
-	s.mdType = MDUnknown
-}
-
-// endSession fails everything that belonged to the session.
-func (s *Supervisor) endSession(err error) {
-	s.hbNext, s.hbWait = time.Time{}, time.Time{}
-	s.sendQ, s.symQ = nil, nil
-	s.pumpAt = time.Time{}
-	s.failPending(err)
-	s.subs.detachAll()
-	s.farms, s.farmBlip, s.ibDown = map[string]Farm{}, map[string]bool{}, false
-}
-
-// onForce is "reconnect now": the same path as an automatic reconnect,
-// without the wait.
-func (s *Supervisor) onForce() {
-	if s.phase == phStopped {
-		return
-	}
-	s.met.with(&s.mu, func(m *metricsState) { m.forced++ })
-	s.emitApp(SevInfo, "reconnect requested by user")
-	s.failures, s.streakN = 0, 0
-	if s.phase == phBackoff {
-		s.startAttempt(CauseForced)
-		return
-	}
-	if s.link != nil {
-		if s.phase == phHandshake || s.phase == phFirstHB || s.phase == phUp {
-			s.killLink()
-		} else {
-			_ = s.link.send(LinkDrop{A: s.attempt})
-		}
-	}
-	s.lose(CauseForced, "reconnect forced by user", time.Time{})
-	s.startAttempt(CauseForced)
-}
-
-// shutdown stops everything Run started and waits for the link processes.
-func (s *Supervisor) shutdown() {
-	s.rem.stop()
-	if s.phase == phUp {
-		now := s.cfg.Now()
-		s.met.with(&s.mu, func(m *metricsState) { m.lost(now, CauseShutdown, 0) })
-	}
-	s.endSession(ErrStopped)
-	s.phase = phStopped
-	s.setState(StateStopped, CauseShutdown, "")
-	s.killLink()
-	for p := range s.links {
-		p.terminate()
-	}
-	// Reap every link (Run's context is already cancelled, so their
-	// goroutines no longer wait for us to read).
-	deadline := time.After(10 * time.Second)
-	for p := range s.links {
-		select {
-		case <-p.done:
-			delete(s.links, p)
-		case <-deadline:
-			s.cfg.Logger.Error("link not reaped", "pid", p.pid())
-		}
-	}
-	s.subs.closeAll()
 }

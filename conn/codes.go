@@ -19,8 +19,10 @@ type CodeInfo struct {
 	FromClient bool
 }
 
-// codeCatalogue holds every code in shared/docs/tws-wire.md §5 and a few
-// close relatives. Keep it sorted by code.
+// codeCatalogue holds the TWS error and status codes a connection dashboard
+// must know (pacing, market data lines, client id in use, the 1100/1101/1102
+// link cycle, farm status, socket port reset, the client library's own
+// 5xx codes) and a few close relatives. Keep it sorted by code.
 var codeCatalogue = map[int64]CodeInfo{
 	100:   {Severity: SevError, Name: "pacing violation", Explain: "More than 50 API messages per second; TWS ends the session after the third violation.", Action: "ibwatch paces itself below this; report it if you see it."},
 	101:   {Severity: SevError, Name: "too many market data lines", Explain: "The market data line limit (usually 100) is reached.", Action: "Close chains or subscriptions you do not need."},

@@ -187,7 +187,7 @@ func (c Config) Validate() error {
 // USEquityHours reports whether US equity regular hours are open
 // (Mon–Fri 09:30–16:00 America/New_York; holidays are not modelled).
 func USEquityHours(now time.Time) bool {
-	t := now.In(NewYork())
+	t := now.In(Eastern())
 	if t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
 		return false
 	}

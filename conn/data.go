@@ -3,6 +3,8 @@ package conn
 import (
 	"fmt"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // request sends REQ_MKT_DATA for e with a fresh request id (after making
@@ -15,16 +17,16 @@ func (s *Supervisor) request(e *subEntry, now time.Time) {
 	if e.delayed && want < MDDelayed {
 		want = MDDelayed
 	}
-	if want > s.mdType || (s.mdType == MDUnknown && want > MDLive) {
-		s.mdType = want
-		s.enqueue(&LinkReqMktDataType{A: s.attempt, Type: want}, false)
+	if want > s.sess.mdType || (s.sess.mdType == MDUnknown && want > MDLive) {
+		s.sess.mdType = want
+		s.enqueue(&linkproto.ReqMktDataType{Attempt: s.attempt, Type: want}, false)
 	}
 	s.reqSeq++
 	e.reqID = s.reqSeq
 	e.sentAt = now
 	e.haveModel = false
 	s.subs.byReq[e.reqID] = e
-	s.enqueue(&LinkReqMktData{A: s.attempt, R: e.reqID, Contract: e.sub.contract,
+	s.enqueue(&linkproto.ReqMktData{Attempt: s.attempt, Req: e.reqID, Contract: e.sub.contract,
 		Generic: e.sub.opts.Generic, Snapshot: e.sub.opts.Snapshot}, false)
 }
 
@@ -44,7 +46,7 @@ func (s *Supervisor) resubscribe(now time.Time, reason string, cancelOld bool) {
 		if e.reqID != 0 {
 			delete(s.subs.byReq, e.reqID)
 			if cancelOld {
-				s.enqueue(&LinkCancelMktData{A: s.attempt, R: e.reqID}, false)
+				s.enqueue(&linkproto.CancelMktData{Attempt: s.attempt, Req: e.reqID}, false)
 			}
 		}
 		s.subs.setStale(e)
@@ -56,30 +58,30 @@ func (s *Supervisor) resubscribe(now time.Time, reason string, cancelOld bool) {
 }
 
 // onData routes a market-data or request report to its owner.
-func (s *Supervisor) onData(m LinkMsg, now time.Time) {
+func (s *Supervisor) onData(m linkproto.Msg, now time.Time) {
 	switch v := m.(type) {
-	case *LinkTickPrice:
-		s.tick(v.R, now, func(e *subEntry, q *Quote) bool { return q.applyPrice(v.Tick, v.Price) })
-	case *LinkTickSize:
-		s.tick(v.R, now, func(e *subEntry, q *Quote) bool { return q.applySize(v.Tick, v.Size) })
-	case *LinkTickOption:
-		s.tick(v.R, now, func(e *subEntry, q *Quote) bool {
+	case *linkproto.TickPrice:
+		s.tick(v.Req, now, func(e *subEntry, q *Quote) bool { return q.applyPrice(v.Tick, v.Price) })
+	case *linkproto.TickSize:
+		s.tick(v.Req, now, func(e *subEntry, q *Quote) bool { return q.applySize(v.Tick, v.Size) })
+	case *linkproto.TickOption:
+		s.tick(v.Req, now, func(e *subEntry, q *Quote) bool {
 			ok := q.applyOption(v, e.haveModel)
 			if v.Tick == 13 || v.Tick == 83 {
 				e.haveModel = true
 			}
 			return ok
 		})
-	case *LinkTickReqParams:
-		s.tick(v.R, now, func(e *subEntry, q *Quote) bool { q.MinTick = clean(v.MinTick); return false })
-	case *LinkMktDataType:
-		s.tick(v.R, now, func(e *subEntry, q *Quote) bool { q.Type = v.Type; return false })
-	case *LinkTickGeneric, *LinkTickString:
+	case *linkproto.TickReqParams:
+		s.tick(v.Req, now, func(e *subEntry, q *Quote) bool { q.MinTick = clean(v.MinTick); return false })
+	case *linkproto.MktDataType:
+		s.tick(v.Req, now, func(e *subEntry, q *Quote) bool { q.Type = v.Type; return false })
+	case *linkproto.TickGeneric, *linkproto.TickString:
 		// not shown
-	case *LinkSnapshotEnd:
-		if e, ok := s.subs.byReq[v.R]; ok {
+	case *linkproto.SnapshotEnd:
+		if e, ok := s.subs.byReq[v.Req]; ok {
 			e.sub.update(func(q *Quote) { q.Done = true })
-			delete(s.subs.byReq, v.R)
+			delete(s.subs.byReq, v.Req)
 			delete(s.subs.byID, e.sub.id)
 			if e.stale {
 				s.subs.stale--
@@ -117,13 +119,13 @@ func (s *Supervisor) tick(reqID int64, now time.Time, f func(e *subEntry, q *Quo
 }
 
 // onRequestError handles a TWS error addressed to one of our requests.
-func (s *Supervisor) onRequestError(e *LinkTWSError, now time.Time) {
-	if p, ok := s.pending[e.R]; ok {
-		delete(s.pending, e.R)
+func (s *Supervisor) onRequestError(e *linkproto.TWSError, now time.Time) {
+	if p, ok := s.pending[e.Req]; ok {
+		delete(s.pending, e.Req)
 		p.finish(nil, &TWSError{Code: e.Code, Msg: Sanitize(e.Msg)})
 		return
 	}
-	ent, ok := s.subs.byReq[e.R]
+	ent, ok := s.subs.byReq[e.Req]
 	if !ok {
 		return
 	}
@@ -132,9 +134,9 @@ func (s *Supervisor) onRequestError(e *LinkTWSError, now time.Time) {
 	case 354, 10089, 10090, 10091:
 		if ent.sub.opts.AutoDelayed && !ent.delayed {
 			ent.delayed = true
-			delete(s.subs.byReq, e.R)
+			delete(s.subs.byReq, e.Req)
 			if e.Code == 10090 {
-				s.enqueue(&LinkCancelMktData{A: s.attempt, R: e.R}, false)
+				s.enqueue(&linkproto.CancelMktData{Attempt: s.attempt, Req: e.Req}, false)
 			}
 			ent.sub.update(func(q *Quote) { q.ErrCode, q.Err, q.Delayed = e.Code, msg+" (switching to delayed data)", true })
 			s.request(ent, now)
@@ -145,7 +147,7 @@ func (s *Supervisor) onRequestError(e *LinkTWSError, now time.Time) {
 		return
 	case 200, 321, 322, 10186:
 		ent.failed = true
-		delete(s.subs.byReq, e.R)
+		delete(s.subs.byReq, e.Req)
 		ent.reqID = 0
 		if ent.stale {
 			ent.stale = false
@@ -171,7 +173,7 @@ func (s *Supervisor) armSilentCheck(now time.Time) {
 func (s *Supervisor) checkSilentSubs(now time.Time) {
 	s.subs.nextCheck = time.Time{}
 	s.armSilentCheck(now)
-	if s.phase != phUp || s.state != StateConnected || !s.cfg.MarketOpen(now) {
+	if s.phase != phUp || s.state() != StateConnected || !s.cfg.MarketOpen(now) {
 		return
 	}
 	n := 0
@@ -187,7 +189,7 @@ func (s *Supervisor) checkSilentSubs(now time.Time) {
 			continue
 		}
 		delete(s.subs.byReq, e.reqID)
-		s.enqueue(&LinkCancelMktData{A: s.attempt, R: e.reqID}, false)
+		s.enqueue(&linkproto.CancelMktData{Attempt: s.attempt, Req: e.reqID}, false)
 		s.subs.setStale(e)
 		s.request(e, now)
 		n++

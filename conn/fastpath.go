@@ -1,6 +1,10 @@
 package conn
 
-import "time"
+import (
+	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
+)
 
 // The refused-dial fast path.
 //
@@ -21,7 +25,7 @@ import "time"
 // are retried every FastRetry: the start of the current outage, and the
 // daily-restart window now running or the next one. Nil when the fast
 // path is off.
-func (s *Supervisor) fastSpans(now time.Time) []LinkSpan {
+func (s *Supervisor) fastSpans(now time.Time) []linkproto.Span {
 	if s.cfg.FastRetryFor < 0 {
 		return nil
 	}
@@ -29,14 +33,14 @@ func (s *Supervisor) fastSpans(now time.Time) []LinkSpan {
 	if start.IsZero() {
 		start = now
 	}
-	spans := []LinkSpan{{From: start.UnixMilli(), Until: start.Add(s.cfg.FastRetryFor).UnixMilli()}}
+	spans := []linkproto.Span{{From: start.UnixMilli(), Until: start.Add(s.cfg.FastRetryFor).UnixMilli()}}
 	sch := s.cfg.Schedule
 	if last, ok := sch.lastRestart(now); ok {
 		if end := last.Add(sch.restartWindow()); now.Before(end) {
-			spans = append(spans, LinkSpan{From: last.UnixMilli(), Until: end.UnixMilli()})
+			spans = append(spans, linkproto.Span{From: last.UnixMilli(), Until: end.UnixMilli()})
 		} else {
 			next := last.AddDate(0, 0, 1)
-			spans = append(spans, LinkSpan{From: next.UnixMilli(), Until: next.Add(sch.restartWindow()).UnixMilli()})
+			spans = append(spans, linkproto.Span{From: next.UnixMilli(), Until: next.Add(sch.restartWindow()).UnixMilli()})
 		}
 	}
 	return spans

@@ -3,6 +3,8 @@ package conn
 import (
 	"testing"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // While TWS refuses, the wait is the fixed fast interval for the first
@@ -62,7 +64,7 @@ func TestFastSpans(t *testing.T) {
 	}
 	s.outageAt = t0.Add(-time.Minute)
 	got := s.fastSpans(t0)
-	want := []LinkSpan{
+	want := []linkproto.Span{
 		{From: t0.Add(-time.Minute).UnixMilli(), Until: t0.Add(4 * time.Minute).UnixMilli()},
 		{From: t0.Add(-5 * time.Minute).UnixMilli(), Until: t0.Add(5 * time.Minute).UnixMilli()},
 	}

@@ -59,7 +59,9 @@ type harness struct {
 	notify chan struct{}
 }
 
-// fastConfig has short intervals so fault tests run in seconds.
+// fastConfig has short intervals so fault tests run in seconds. It equals
+// conntest/fastconf.Config (with FastRetry), which this package's tests
+// cannot import: that package imports conn.
 func fastConfig(port int) Config {
 	return Config{
 		Host: "127.0.0.1", Port: port, ClientIDs: []int64{11, 12, 13},
@@ -76,18 +78,10 @@ func fastConfig(port int) Config {
 
 func newSim(t testing.TB, cfg twsim.Config) *twsim.Server {
 	t.Helper()
-	if cfg.Listen == "" {
-		cfg.Listen = "127.0.0.1:0"
-	}
 	if cfg.DupIDCloseDelay == 0 {
 		cfg.DupIDCloseDelay = 50 * time.Millisecond
 	}
-	sim := twsim.New(cfg)
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	return sim
+	return conntest.StartSim(t, cfg)
 }
 
 func newHarness(t testing.TB, sim *twsim.Server, mod func(*Config)) *harness {

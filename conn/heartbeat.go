@@ -3,7 +3,40 @@ package conn
 import (
 	"fmt"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
+
+// heartbeat is the REQ_CURRENT_TIME round trip that proves TWS answers.
+type heartbeat struct {
+	next time.Time // next send
+	wait time.Time // deadline of the outstanding request; zero when none
+	sent time.Time // when the outstanding (or last) request went out
+}
+
+// send records a request sent at now that must be answered within timeout.
+func (h *heartbeat) send(now time.Time, timeout time.Duration) {
+	h.sent, h.wait = now, now.Add(timeout)
+}
+
+// answered records the reply at now and schedules the next send interval
+// after the last one (or from now, if that is already past). ok is false
+// for an answer nobody waits for.
+func (h *heartbeat) answered(now time.Time, interval time.Duration) (rtt time.Duration, ok bool) {
+	if h.wait.IsZero() {
+		return 0, false
+	}
+	rtt = now.Sub(h.sent)
+	h.wait = time.Time{}
+	h.next = h.sent.Add(interval)
+	if !h.next.After(now) {
+		h.next = now.Add(interval)
+	}
+	return rtt, true
+}
+
+// stop cancels the next send and the outstanding deadline.
+func (h *heartbeat) stop() { h.next, h.wait = time.Time{}, time.Time{} }
 
 // sendHeartbeat sends REQ_CURRENT_TIME and arms the staleness deadline.
 // Exactly one heartbeat is outstanding at a time; the next one goes out H
@@ -13,35 +46,29 @@ func (s *Supervisor) sendHeartbeat(now time.Time) {
 	if s.phase != phFirstHB && s.phase != phUp {
 		return
 	}
-	if !s.hbWait.IsZero() {
+	if !s.hb.wait.IsZero() {
 		return
 	}
-	s.hbSent = now
-	s.hbWait = now.Add(s.cfg.HeartbeatTimeout)
+	s.hb.send(now, s.cfg.HeartbeatTimeout)
 	// A liveness ping goes with every heartbeat (one short line each way):
 	// if the heartbeat is not answered, a pong since it went out proves
 	// our own link alive, and only then is the silence TWS's.
 	if s.link != nil {
-		s.pingN++
-		if err := s.link.send(LinkPing{N: s.pingN}); err != nil {
+		s.live.seq++
+		if err := s.link.send(linkproto.Ping{Seq: s.live.seq}); err != nil {
 			s.sendFailed(err)
 			return
 		}
 	}
-	s.enqueue(&LinkReqCurrentTime{A: s.attempt}, true)
+	s.enqueue(&linkproto.ReqCurrentTime{Attempt: s.attempt}, true)
 }
 
 func (s *Supervisor) onHeartbeatReply(now time.Time) {
-	if s.hbWait.IsZero() {
+	rtt, ok := s.hb.answered(now, s.cfg.Heartbeat)
+	if !ok {
 		return // an answer we no longer wait for
 	}
-	rtt := now.Sub(s.hbSent)
-	s.hbWait = time.Time{}
-	s.hbNext = s.hbSent.Add(s.cfg.Heartbeat)
-	if !s.hbNext.After(now) {
-		s.hbNext = now.Add(s.cfg.Heartbeat)
-	}
-	s.met.with(&s.mu, func(m *metricsState) { m.heartbeat(rtt) })
+	s.met.with(&s.mu, func(m *counters) { m.heartbeat(rtt) })
 	if s.phase == phFirstHB {
 		s.becomeUp(now)
 	} else if s.failures > 0 && now.Sub(s.upAt) >= s.cfg.StableAfter {
@@ -51,20 +78,20 @@ func (s *Supervisor) onHeartbeatReply(now time.Time) {
 }
 
 func (s *Supervisor) onHeartbeatTimeout(now time.Time) {
-	if s.link != nil && s.linkHeard.Before(s.hbSent) && (s.phase == phFirstHB || s.phase == phUp) {
+	if s.link != nil && s.live.heard.Before(s.hb.sent) && (s.phase == phFirstHB || s.phase == phUp) {
 		// Not even the ping sent with the heartbeat came back: our link
 		// process is stopped (SIGSTOP) or starved, TWS is not to blame.
-		s.linkMisbehaved(CauseLinkProtocol, s.linkSilent(now.Sub(s.hbSent)))
+		s.linkMisbehaved(CauseLinkProtocol, s.linkSilent(now.Sub(s.hb.sent)))
 		return
 	}
 	switch s.phase {
 	case phFirstHB:
-		s.met.with(&s.mu, func(m *metricsState) { m.missedHB++ })
+		s.met.with(&s.mu, func(m *counters) { m.missedHB++ })
 		s.killLink()
 		s.lose(CauseHandshakeTimeout, "TWS sent NEXT_VALID_ID but did not answer the first heartbeat", time.Time{})
 	case phUp:
-		s.met.with(&s.mu, func(m *metricsState) { m.missedHB++ })
-		quiet := now.Sub(s.lastAlive).Round(time.Millisecond)
+		s.met.with(&s.mu, func(m *counters) { m.missedHB++ })
+		quiet := now.Sub(s.sess.lastAlive).Round(time.Millisecond)
 		s.emit(Event{Kind: KindHeartbeat, Severity: SevConnectivity, Cause: CauseHeartbeatTimeout,
 			Message: fmt.Sprintf("no heartbeat reply within %v (TWS silent for %v)", s.cfg.HeartbeatTimeout, quiet)})
 		s.killLink()
@@ -75,21 +102,20 @@ func (s *Supervisor) onHeartbeatTimeout(now time.Time) {
 // becomeUp makes the session Connected: NEXT_VALID_ID arrived and the first
 // heartbeat was answered.
 func (s *Supervisor) becomeUp(now time.Time) {
-	s.phase = phUp
 	s.epoch++
-	s.streakCause, s.streakN = CauseNone, 0
+	s.streak.end()
 	s.upAt = now
 	s.idRetry = false
 	var reconn time.Duration
 	if !s.lossAt.IsZero() {
 		reconn = now.Sub(s.lossAt)
 	}
-	s.met.with(&s.mu, func(m *metricsState) { m.up(now, reconn, !s.lossAt.IsZero()) })
+	s.met.with(&s.mu, func(m *counters) { m.up(now, reconn, !s.lossAt.IsZero()) })
 	s.lossAt = time.Time{}
-	s.windowEnd, s.windowLabel, s.escalated = time.Time{}, "", false
-	s.setStateLatency(StateConnected, CauseReady, fmt.Sprintf("API session ready (server version %d)", s.serverVersion), reconn)
-	if s.degradedOnConnect {
-		s.setState(StateDegraded, CauseTWSNotLinked, "")
+	s.win = outageWindow{}
+	s.enterLatency(phUp, CauseReady, fmt.Sprintf("API session ready (server version %d)", s.sess.serverVersion), reconn)
+	if s.sess.degradedOnConnect {
+		s.setDegraded(true, CauseTWSNotLinked, "")
 	}
 	s.resubscribe(now, "reconnected", false)
 	s.pump(now)
@@ -98,28 +124,28 @@ func (s *Supervisor) becomeUp(now time.Time) {
 // schedulePing arms the next liveness ping for an idle link.
 func (s *Supervisor) schedulePing(now time.Time) {
 	if s.link == nil || !s.link.hello || s.phase == phUp || s.phase == phFirstHB {
-		s.pingDue = time.Time{}
+		s.live.due = time.Time{}
 		return
 	}
-	s.pingDue = now.Add(s.cfg.LinkPingInterval)
+	s.live.due = now.Add(s.cfg.LinkPingInterval)
 }
 
 func (s *Supervisor) sendPing(now time.Time) {
 	if s.link == nil || !s.link.hello {
 		return
 	}
-	if quiet := now.Sub(s.linkHeard); quiet < s.cfg.LinkPingInterval {
+	if quiet := now.Sub(s.live.heard); quiet < s.cfg.LinkPingInterval {
 		// The link answered something recently (an attempt's report): that
 		// proves it alive as well as a pong would.
-		s.pingDue = s.linkHeard.Add(s.cfg.LinkPingInterval)
+		s.live.due = s.live.heard.Add(s.cfg.LinkPingInterval)
 		return
 	}
-	s.pingN++
-	if err := s.link.send(LinkPing{N: s.pingN}); err != nil {
+	s.live.seq++
+	if err := s.link.send(linkproto.Ping{Seq: s.live.seq}); err != nil {
 		s.sendFailed(err)
 		return
 	}
-	s.pingWait = now.Add(s.cfg.LinkPingTimeout)
+	s.live.wait = now.Add(s.cfg.LinkPingTimeout)
 }
 
 // linkSilent describes a link that did not answer a liveness ping within

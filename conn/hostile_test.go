@@ -82,7 +82,7 @@ func hostileCases(t *testing.T) []hostileCase {
 		// Far over any sane size, but still a frame the library decodes.
 		hostileCase{name: "text-6MiB", sign: func(ev *Event) bool { return ev.Kind == KindTWS && ev.Code == 2100 },
 			send: func(s *twsim.Server) { s.Inject(-1, 2100, strings.Repeat("B", 6<<20)) },
-			miss: "the link encodes the whole text into one report line; over MaxLinkLine (4 MiB) its writer logs " +
+			miss: "the link encodes the whole text into one report line; over linkproto.MaxLine (4 MiB) its writer logs " +
 				"\"dropping a report that does not encode\" to stderr and the message never reaches the event log " +
 				"(fix: clip TWS texts in the link, e.g. to a few KiB, before reporting)"},
 	)

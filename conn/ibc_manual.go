@@ -66,7 +66,7 @@ func (s *Supervisor) AskIBC(cmd ibc.Command) error {
 func (s *Supervisor) askIBC(cmd ibc.Command) {
 	r := s.rem
 	if r.busy {
-		s.met.with(&s.mu, func(m *metricsState) { m.remedy(cmd, "busy") })
+		s.met.with(&s.mu, func(m *counters) { m.remedy(cmd, "busy") })
 		s.emit(Event{Kind: KindApp, Severity: SevWarning, Message: fmt.Sprintf(
 			"IBC: %s asked by hand not sent: another IBC call is still waiting for its answer; ask again in a few seconds", cmd)})
 		return
@@ -77,7 +77,7 @@ func (s *Supervisor) askIBC(cmd ibc.Command) {
 	if cmd == ibc.Restart {
 		r.restarts = append(r.restarts, now)
 	}
-	s.met.with(&s.mu, func(m *metricsState) { m.remedy(cmd, "sent"); m.remedy(cmd, "manual") })
+	s.met.with(&s.mu, func(m *counters) { m.remedy(cmd, "sent"); m.remedy(cmd, "manual") })
 	s.emit(Event{Kind: KindApp, Severity: SevWarning, Message: fmt.Sprintf("IBC: asking for %s, asked by hand", cmd)})
 	r.wg.Add(1)
 	go s.callIBC(cmd)

@@ -11,12 +11,26 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
+
+// linkLiveness tracks the link process's own liveness (pings answered by its
+// command loop, independent of TWS), for the current link.
+type linkLiveness struct {
+	seq   uint64    // number of the last ping sent
+	due   time.Time // next liveness ping
+	wait  time.Time // deadline for the outstanding pong
+	heard time.Time // last report from the current link
+}
+
+// disarm cancels the next ping and the outstanding pong's deadline.
+func (l *linkLiveness) disarm() { l.due, l.wait = time.Time{}, time.Time{} }
 
 // linkEvent is what a link process's reader delivers to the supervisor.
 type linkEvent struct {
 	proc *linkProc
-	msg  LinkMsg // nil when exited is true or err is set
+	msg  linkproto.Msg // nil when exited is true or err is set
 	// err is a protocol failure (undecodable line); the process is killed.
 	err error
 	// exited is set once, after the process has ended and its pipes are drained.
@@ -45,7 +59,7 @@ type linkProc struct {
 	started time.Time
 	killed  atomic.Bool
 	once    sync.Once
-	// hello is set by the supervisor when LinkHello arrived.
+	// hello is set by the supervisor when linkproto.Hello arrived.
 	hello bool
 	// usedEClient is set when an attempt on this link created an EClient.
 	usedEClient bool
@@ -109,9 +123,9 @@ func startLink(ctx context.Context, id uint64, command []string, stderr io.Write
 
 func (p *linkProc) readLoop(ctx context.Context, stdout io.Reader, out chan<- linkEvent) {
 	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 64<<10), MaxLinkLine)
+	sc.Buffer(make([]byte, 64<<10), linkproto.MaxLine)
 	for sc.Scan() {
-		msg, err := DecodeLinkMsg(sc.Bytes())
+		msg, err := linkproto.Decode(sc.Bytes())
 		ev := linkEvent{proc: p, msg: msg, err: err}
 		select {
 		case out <- ev:
@@ -136,11 +150,11 @@ func (p *linkProc) readLoop(ctx context.Context, stdout io.Reader, out chan<- li
 // send writes a command to the link's stdin. It returns at once unless the
 // link stopped reading; after linkWriteTimeout that is an error (the caller
 // kills the link).
-func (p *linkProc) send(m LinkMsg) error {
+func (p *linkProc) send(m linkproto.Msg) error {
 	if p.killed.Load() {
 		return errLinkGone
 	}
-	b, err := EncodeLinkMsg(m)
+	b, err := linkproto.Encode(m)
 	if err != nil {
 		return err
 	}

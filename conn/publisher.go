@@ -18,12 +18,12 @@ type publisher struct {
 	log     func(msg string, args ...any)
 	obs     func(Event)
 	now     func() time.Time
-	met     *metricsState
+	met     *counters
 	mu      *sync.Mutex
 	failing bool // the last journal write failed
 }
 
-func newPublisher(cfg Config, in <-chan Event, out chan<- Event, met *metricsState, mu *sync.Mutex) (*publisher, error) {
+func newPublisher(cfg Config, in <-chan Event, out chan<- Event, met *counters, mu *sync.Mutex) (*publisher, error) {
 	p := &publisher{in: in, out: out, log: cfg.Logger.Error, obs: cfg.OnEvent, now: cfg.Now, met: met, mu: mu}
 	if cfg.JournalDir == "" {
 		return p, nil
@@ -45,7 +45,7 @@ func (p *publisher) run() {
 		notice, ok := p.journal(ev)
 		p.forward(ev)
 		if ok {
-			p.met.with(p.mu, func(m *metricsState) { m.event(notice) })
+			p.met.with(p.mu, func(m *counters) { m.event(notice) })
 			p.forward(notice)
 		}
 	}
@@ -108,5 +108,5 @@ func (p *publisher) forward(ev Event) {
 		case <-t.C:
 		}
 	}
-	p.met.with(p.mu, func(m *metricsState) { m.dropped++ })
+	p.met.with(p.mu, func(m *counters) { m.dropped++ })
 }

@@ -3,6 +3,8 @@ package conn
 import (
 	"math"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // Quote is the latest market data of one subscription. Unset values are
@@ -99,7 +101,7 @@ func (q *Quote) applySize(tick int, size float64) bool {
 
 // applyOption stores a TICK_OPTION_COMPUTATION; the model (13/83) wins over
 // bid/ask/last computations.
-func (q *Quote) applyOption(o *LinkTickOption, haveModel bool) bool {
+func (q *Quote) applyOption(o *linkproto.TickOption, haveModel bool) bool {
 	model := o.Tick == 13 || o.Tick == 83
 	switch o.Tick {
 	case 10, 11, 12, 13, 80, 81, 82, 83:

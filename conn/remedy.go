@@ -85,17 +85,17 @@ func (s *Supervisor) checkRemedies(now time.Time) {
 	}
 	r.due = time.Time{}
 	up := s.phase == phUp
-	unlinked := up && (s.ibDown || s.degradedOnConnect) // 1100, or 2110 at connect
+	unlinked := up && (s.sess.ibDown || s.sess.degradedOnConnect) // 1100, or 2110 at connect
 	r.accountSince = since(r.accountSince, unlinked, now)
 	// After 1101/1102 TWS sends the farms' OK notices one by one: a farm
 	// broken during the link loss counts from the moment IB is back.
 	r.linkedAt = since(r.linkedAt, !unlinked, now)
-	frozen := !up && s.phase != phStopped && (s.streakCause == CauseHandshakeTimeout || s.streakCause == CauseHeartbeatTimeout)
+	frozen := !up && s.phase != phStopped && (s.streak.cause == CauseHandshakeTimeout || s.streak.cause == CauseHeartbeatTimeout)
 	r.frozenSince = since(r.frozenSince, frozen, now)
 	var dataSince time.Time
 	var farm string
 	if up && !unlinked {
-		for _, f := range s.farms {
+		for _, f := range s.sess.farms {
 			from := f.Since
 			if from.Before(r.linkedAt) {
 				from = r.linkedAt
@@ -161,7 +161,7 @@ func (s *Supervisor) tryRemedy(now time.Time, cmd ibc.Command, from time.Time, a
 			}
 			if !r.gaveUp {
 				r.gaveUp = true
-				s.met.with(&s.mu, func(m *metricsState) { m.remedy(cmd, "withheld") })
+				s.met.with(&s.mu, func(m *counters) { m.remedy(cmd, "withheld") })
 				s.emit(Event{Kind: KindApp, Severity: SevError, Message: fmt.Sprintf(
 					"TWS still unresponsive after %d restarts through IBC in 24 hours: not asking again; it needs a look (a dialog, a login, the machine)", len(kept))})
 			}
@@ -180,7 +180,7 @@ func (s *Supervisor) tryRemedy(now time.Time, cmd ibc.Command, from time.Time, a
 		r.restarts = append(r.restarts, now)
 	}
 	reason := fmt.Sprintf(why, now.Sub(from).Round(time.Second))
-	s.met.with(&s.mu, func(m *metricsState) { m.remedy(cmd, "sent") })
+	s.met.with(&s.mu, func(m *counters) { m.remedy(cmd, "sent") })
 	s.emit(Event{Kind: KindApp, Severity: SevWarning, Message: fmt.Sprintf("IBC: asking for %s: %s", cmd, reason)})
 	r.wg.Add(1)
 	go s.callIBC(cmd)
@@ -224,7 +224,7 @@ func (s *Supervisor) onIBCResult(cmd ibc.Command, text string, err error) {
 	if r.manual {
 		r.manual, msg = false, msg+" (asked by hand)"
 	}
-	s.met.with(&s.mu, func(m *metricsState) { m.remedy(cmd, outcome) })
+	s.met.with(&s.mu, func(m *counters) { m.remedy(cmd, outcome) })
 	s.emit(Event{Kind: KindApp, Severity: sev, Message: msg})
 	s.checkRemedies(s.cfg.Now())
 }

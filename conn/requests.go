@@ -3,6 +3,8 @@ package conn
 import (
 	"context"
 	"fmt"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // TWSError is an error TWS returned for a request.
@@ -49,7 +51,7 @@ func (s *Supervisor) failPending(err error) {
 
 // oneShot registers p, sends the request built by mk and waits for the
 // answer or ctx. It fails with ErrNotConnected unless the session is up.
-func (s *Supervisor) oneShot(ctx context.Context, p *pendingReq, mk func(a uint64, r int64) LinkMsg) error {
+func (s *Supervisor) oneShot(ctx context.Context, p *pendingReq, mk func(a uint64, r int64) linkproto.Msg) error {
 	p.done = make(chan error, 1)
 	var id int64
 	var err error
@@ -88,8 +90,8 @@ func (s *Supervisor) oneShot(ctx context.Context, p *pendingReq, mk func(a uint6
 // An option contract with Strike 0 returns every strike of that expiry.
 func (s *Supervisor) ContractDetails(ctx context.Context, c Contract) ([]ContractDetails, error) {
 	p := &pendingReq{kind: reqDetails}
-	err := s.oneShot(ctx, p, func(a uint64, r int64) LinkMsg {
-		return &LinkReqContractDetails{A: a, R: r, Contract: c}
+	err := s.oneShot(ctx, p, func(a uint64, r int64) linkproto.Msg {
+		return &linkproto.ReqContractDetails{Attempt: a, Req: r, Contract: c}
 	})
 	if err != nil {
 		return nil, err
@@ -101,8 +103,8 @@ func (s *Supervisor) ContractDetails(ctx context.Context, c Contract) ([]Contrac
 // (REQ_SEC_DEF_OPT_PARAMS): one row per exchange and trading class.
 func (s *Supervisor) SecDefOptParams(ctx context.Context, symbol, secType string, underConID int64) ([]OptionParams, error) {
 	p := &pendingReq{kind: reqSecDef}
-	err := s.oneShot(ctx, p, func(a uint64, r int64) LinkMsg {
-		return &LinkReqSecDefOptParams{A: a, R: r, Symbol: symbol, SecType: secType, UnderConID: underConID}
+	err := s.oneShot(ctx, p, func(a uint64, r int64) linkproto.Msg {
+		return &linkproto.ReqSecDefOptParams{Attempt: a, Req: r, Symbol: symbol, SecType: secType, UnderConID: underConID}
 	})
 	if err != nil {
 		return nil, err
@@ -114,8 +116,8 @@ func (s *Supervisor) SecDefOptParams(ctx context.Context, symbol, secType string
 // (REQ_MATCHING_SYMBOLS); calls are spaced at least one second apart.
 func (s *Supervisor) MatchingSymbols(ctx context.Context, pattern string) ([]SymbolSample, error) {
 	p := &pendingReq{kind: reqSymbols}
-	err := s.oneShot(ctx, p, func(a uint64, r int64) LinkMsg {
-		return &LinkReqMatchingSymbols{A: a, R: r, Pattern: pattern}
+	err := s.oneShot(ctx, p, func(a uint64, r int64) linkproto.Msg {
+		return &linkproto.ReqMatchingSymbols{Attempt: a, Req: r, Pattern: pattern}
 	})
 	if err != nil {
 		return nil, err
@@ -125,30 +127,30 @@ func (s *Supervisor) MatchingSymbols(ctx context.Context, pattern string) ([]Sym
 
 // onReply accumulates one-shot answers. The caller reads the accumulated
 // slices only after done fires, so there is no shared access.
-func (s *Supervisor) onReply(m LinkMsg) {
+func (s *Supervisor) onReply(m linkproto.Msg) {
 	switch v := m.(type) {
-	case *LinkContractDetails:
-		if p, ok := s.pending[v.R]; ok && p.kind == reqDetails {
+	case *linkproto.ContractData:
+		if p, ok := s.pending[v.Req]; ok && p.kind == reqDetails {
 			d := v.Details
 			d.LongName = Sanitize(d.LongName)
 			p.details = append(p.details, d)
 		}
-	case *LinkContractDetailsEnd:
-		s.finishPending(v.R)
-	case *LinkSecDefOptParams:
-		if p, ok := s.pending[v.R]; ok && p.kind == reqSecDef {
+	case *linkproto.ContractDataEnd:
+		s.finishPending(v.Req)
+	case *linkproto.SecDefOptParams:
+		if p, ok := s.pending[v.Req]; ok && p.kind == reqSecDef {
 			p.params = append(p.params, v.Params)
 		}
-	case *LinkSecDefOptParamsEnd:
-		s.finishPending(v.R)
-	case *LinkSymbolSamples:
-		if p, ok := s.pending[v.R]; ok && p.kind == reqSymbols {
+	case *linkproto.SecDefOptParamsEnd:
+		s.finishPending(v.Req)
+	case *linkproto.SymbolSamples:
+		if p, ok := s.pending[v.Req]; ok && p.kind == reqSymbols {
 			for _, smp := range v.Samples {
 				smp.Description = Sanitize(smp.Description)
 				p.samples = append(p.samples, smp)
 			}
 		}
-		s.finishPending(v.R)
+		s.finishPending(v.Req)
 	}
 }
 

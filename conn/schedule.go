@@ -50,10 +50,10 @@ func (s Schedule) loc() *time.Location {
 	return time.Local
 }
 
-// NewYork is the US exchanges' time zone, loaded once. Without zone data
+// Eastern is the US exchanges' time zone, loaded once. Without zone data
 // (the binary embeds time/tzdata; a test binary may not) it falls back to
 // a fixed UTC−5, an hour off in summer.
-var NewYork = sync.OnceValue(func() *time.Location {
+var Eastern = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		return time.FixedZone("ET", -5*3600)
@@ -86,7 +86,7 @@ func (s Schedule) lastRelogin(now time.Time) (time.Time, bool) {
 	if !s.WeeklyRelogin {
 		return time.Time{}, false
 	}
-	ny := NewYork()
+	ny := Eastern()
 	t := now.In(ny)
 	back := int(t.Weekday()-time.Sunday+7) % 7
 	start := time.Date(t.Year(), t.Month(), t.Day()-back, 1, 0, 0, 0, ny)

@@ -37,7 +37,7 @@ func TestScheduleDailyRestartWindow(t *testing.T) {
 }
 
 func TestScheduleWeeklyRelogin(t *testing.T) {
-	ny := NewYork()
+	ny := Eastern()
 	s := Schedule{WeeklyRelogin: true, ReloginWindow: 30 * time.Minute}
 	fri := time.Date(2026, 11, 27, 12, 0, 0, 0, ny) // a Friday
 	next := s.NextRelogin(fri)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // SubOptions says how to subscribe to market data.
@@ -205,7 +207,7 @@ func (s *Supervisor) unsubscribe(id uint64) {
 	if e.reqID != 0 {
 		delete(s.subs.byReq, e.reqID)
 		if s.phase == phUp && !e.sub.opts.Snapshot {
-			s.enqueue(&LinkCancelMktData{A: s.attempt, R: e.reqID}, false)
+			s.enqueue(&linkproto.CancelMktData{Attempt: s.attempt, Req: e.reqID}, false)
 		}
 	}
 }

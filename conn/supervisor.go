@@ -17,7 +17,12 @@ import (
 // subscriptions alive across reconnects, and publishes events.
 //
 // All state below the mutex is owned by the goroutine running Run; the
-// public methods talk to it through channels and never block on TWS.
+// public methods talk to it through channels and never block on TWS. The
+// phase (phase.go) is the state machine and the public State is derived
+// from it; the owned parts (heartbeat, link liveness, pacer, retry streak,
+// outage window, session facts, remedies) each keep their own fields and
+// methods in the file named after them; attempt.go, linkmsg.go and loss.go
+// hold an attempt's life from start to loss.
 type Supervisor struct {
 	cfg  Config
 	back Backoff
@@ -32,11 +37,10 @@ type Supervisor struct {
 
 	mu     sync.Mutex // guards snap and met
 	snap   Status
-	met    metricsState
+	met    counters
 	ctxRun context.Context
 
 	// ---- supervisor goroutine only ----
-	state    State
 	since    time.Time
 	cause    Cause
 	epoch    uint64
@@ -48,72 +52,28 @@ type Supervisor struct {
 	link        *linkProc
 	linkSeq     uint64
 	links       map[*linkProc]struct{} // every process not yet reaped
-	pingN       uint64
-	pingDue     time.Time // next liveness ping
-	pingWait    time.Time // deadline for the outstanding pong
-	linkHeard   time.Time // last report from the current link
 	attempt     uint64
-	phase       phase
+	phase       phase     // the one source of truth for State (see phase.go)
+	degraded    bool      // in phUp: TWS is not linked to IB (State Degraded)
 	deadline    time.Time // current phase's deadline
 	retryAt     time.Time // backoff end
 	linkRetryAt time.Time // when the link's next refused-dial retry is due (phRetrying)
 	upAt        time.Time // when the current session became connected
 	lossAt      time.Time // when the last healthy session was lost
 	outageAt    time.Time // when the current outage began (fast path, see fastpath.go)
-	lastAlive   time.Time // last message from TWS in this session
+	reqSeq      int64
+	subs        *registry
+	pending     map[int64]*pendingReq
 
-	hbNext time.Time // next heartbeat send
-	hbWait time.Time // outstanding heartbeat deadline
-	hbSent time.Time
-
-	windowEnd   time.Time // end of the maintenance window the outage started in
-	windowLabel string
-	escalated   bool
-
-	sendQ   []LinkMsg // paced queue of requests for the current attempt
-	symQ    []LinkMsg // REQ_MATCHING_SYMBOLS, at most one per second
-	symLast time.Time
-	pumpAt  time.Time
-	limiter *rate.Limiter
-
-	reqSeq        int64
-	subs          *registry
-	pending       map[int64]*pendingReq
-	mdType        MarketDataType // REQ_MKT_DATA_TYPE sent in this session
-	farms         map[string]Farm
-	serverVersion int
-	connTime      string
-	accounts      []string
-	// degradedOnConnect is set by 2110 during the session's start: TWS is
-	// up but not linked to IB, so the session comes up Degraded.
-	degradedOnConnect bool
-	// lastConnCode is the last connection-level code (request id -1) the
-	// client library delivered this session: a close that names the same
-	// code (326, 1300) is not logged twice.
-	lastConnCode int64
-	// A run of failed attempts with the same cause (see quietRetry).
-	streakCause     Cause
-	streakN         int
-	streakSince     time.Time
-	streakSummaryAt time.Time
-	ibDown          bool            // between 1100 and 1101/1102
-	farmBlip        map[string]bool // farms that broke while IB was linked
-	rem             *remedy         // IBC remedies; nil when not configured
+	// Owned parts, each with its own methods.
+	live   linkLiveness // pings to the link process (linkproc.go)
+	hb     heartbeat    // REQ_CURRENT_TIME round trips to TWS (heartbeat.go)
+	pace   pacer        // the paced request queues (pacer.go)
+	streak retryStreak  // a run of failed attempts with one cause (streak.go)
+	win    outageWindow // the maintenance window an outage started in (window.go)
+	sess   session      // what TWS told about the current session (session.go)
+	rem    *remedy      // IBC remedies; nil when not configured
 }
-
-type phase int
-
-const (
-	phIdle      phase = iota
-	phSpawn           // waiting for the link's hello
-	phDial            // LinkConnect sent
-	phRetrying        // TWS refuses: the link retries refused dials itself (LinkConnect.Retry)
-	phHandshake       // TWS answered the hello; waiting for NEXT_VALID_ID
-	phFirstHB         // ready; waiting for the first heartbeat reply
-	phUp              // connected or degraded
-	phBackoff
-	phStopped
-)
 
 // ErrNotConnected is returned by requests made while the API session is down.
 var ErrNotConnected = errors.New("not connected to TWS")
@@ -131,21 +91,20 @@ func New(cfg Config) (*Supervisor, error) {
 		return nil, err
 	}
 	s := &Supervisor{
-		cfg:      cfg,
-		back:     Backoff{Base: cfg.BackoffBase, Multiplier: cfg.BackoffFactor, Cap: cfg.BackoffMax, Rand: cfg.Rand},
-		events:   make(chan Event, 4096),
-		pubQ:     make(chan Event, 8192),
-		cmds:     make(chan func(), 64),
-		force:    make(chan struct{}, 1),
-		linkEv:   make(chan linkEvent, 256),
-		done:     make(chan struct{}),
-		port:     cfg.Port,
-		links:    map[*linkProc]struct{}{},
-		limiter:  rate.NewLimiter(rate.Limit(cfg.RequestRate), cfg.RequestBurst),
-		pending:  map[int64]*pendingReq{},
-		farms:    map[string]Farm{},
-		farmBlip: map[string]bool{},
-		reqSeq:   1000,
+		cfg:     cfg,
+		back:    Backoff{Base: cfg.BackoffBase, Multiplier: cfg.BackoffFactor, Cap: cfg.BackoffMax, Rand: cfg.Rand},
+		events:  make(chan Event, 4096),
+		pubQ:    make(chan Event, 8192),
+		cmds:    make(chan func(), 64),
+		force:   make(chan struct{}, 1),
+		linkEv:  make(chan linkEvent, 256),
+		done:    make(chan struct{}),
+		port:    cfg.Port,
+		links:   map[*linkProc]struct{}{},
+		pace:    pacer{limiter: rate.NewLimiter(rate.Limit(cfg.RequestRate), cfg.RequestBurst)},
+		pending: map[int64]*pendingReq{},
+		sess:    newSession(),
+		reqSeq:  1000,
 	}
 	s.subs = newRegistry()
 	if cfg.IBC.On() {
@@ -272,7 +231,7 @@ func (s *Supervisor) Run(ctx context.Context) (err error) {
 // armTimer sets the single loop timer to the earliest pending deadline.
 func (s *Supervisor) armTimer(t *time.Timer) {
 	next := time.Time{}
-	for _, d := range []time.Time{s.deadline, s.retryAt, s.hbNext, s.hbWait, s.pingDue, s.pingWait, s.pumpAt, s.windowEnd, s.subs.nextCheck, s.remedyDue()} {
+	for _, d := range []time.Time{s.deadline, s.retryAt, s.hb.next, s.hb.wait, s.live.due, s.live.wait, s.pace.pumpAt, s.win.end, s.subs.nextCheck, s.remedyDue()} {
 		if !d.IsZero() && (next.IsZero() || d.Before(next)) {
 			next = d
 		}
@@ -307,21 +266,21 @@ func (s *Supervisor) onTimers() {
 	if take(&s.retryAt) && s.phase == phBackoff {
 		s.startAttempt(CauseRetry)
 	}
-	if take(&s.hbWait) {
+	if take(&s.hb.wait) {
 		s.onHeartbeatTimeout(now)
 	}
-	if take(&s.hbNext) {
+	if take(&s.hb.next) {
 		s.sendHeartbeat(now)
 	}
-	if take(&s.pingWait) {
+	if take(&s.live.wait) {
 		s.linkMisbehaved(CauseLinkProtocol, s.linkSilent(s.cfg.LinkPingTimeout))
 	}
-	if take(&s.pingDue) {
+	if take(&s.live.due) {
 		s.sendPing(now)
 	}
-	take(&s.pumpAt)
+	take(&s.pace.pumpAt)
 	s.pump(now)
-	if take(&s.windowEnd) {
+	if take(&s.win.end) {
 		s.onWindowEnd()
 	}
 	if !s.subs.nextCheck.IsZero() && !now.Before(s.subs.nextCheck) {

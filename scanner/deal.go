@@ -50,7 +50,7 @@ func civil(t time.Time) time.Time {
 }
 
 // today returns now's calendar date in New York as UTC midnight.
-func today(now time.Time) time.Time { return civil(now.In(conn.NewYork())) }
+func today(now time.Time) time.Time { return civil(now.In(conn.Eastern())) }
 
 // daysBetween returns the whole calendar days from now's New York date to
 // date's own calendar date (negative when date is earlier).
@@ -138,7 +138,7 @@ func DefaultExpiry(expiries []string, deal *Deal, now time.Time) string {
 		return ""
 	}
 	from := today(now)
-	if now.In(conn.NewYork()).Hour() >= marketClose {
+	if now.In(conn.Eastern()).Hour() >= marketClose {
 		from = from.AddDate(0, 0, 1)
 	}
 	if deal != nil && !deal.ExpectedClose.IsZero() {

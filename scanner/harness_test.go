@@ -9,6 +9,7 @@ import (
 
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/conn/conntest"
+	"github.com/ibwatch/ibwatch/conn/conntest/fastconf"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 )
 
@@ -35,18 +36,12 @@ type env struct {
 	evd  chan struct{} // closed when the event drain ends
 }
 
-// fastConfig has short intervals so fault tests run in seconds.
+// fastConfig has short intervals so fault tests run in seconds, with more
+// room for the heartbeat and handshake: chain requests load the simulator.
 func fastConfig(port int) conn.Config {
-	return conn.Config{
-		Host: "127.0.0.1", Port: port, ClientIDs: []int64{21, 22, 23},
-		Heartbeat: 200 * time.Millisecond, HeartbeatTimeout: 600 * time.Millisecond,
-		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: 2 * time.Second,
-		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
-		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
-		LinkCommand:      linkCommand,
-		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
-		SilentAfter: time.Hour,
-	}
+	c := fastconf.Config(port, linkCommand, 21, 22, 23)
+	c.HeartbeatTimeout, c.HandshakeTimeout = 600*time.Millisecond, 2*time.Second
+	return c
 }
 
 // newSim starts a simulator on a free loopback port.
@@ -54,12 +49,7 @@ func newSim(t testing.TB, cfg twsim.Config) *twsim.Server {
 	t.Helper()
 	needLink(t)
 	cfg.Listen = "127.0.0.1:0"
-	sim := twsim.New(cfg)
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	return sim
+	return conntest.StartSim(t, cfg)
 }
 
 // newEnv starts a simulator (cfg) and a supervisor, and waits until the

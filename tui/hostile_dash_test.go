@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/conn/conntest"
+	"github.com/ibwatch/ibwatch/conn/conntest/fastconf"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 	"github.com/ibwatch/ibwatch/theme"
 )
@@ -30,16 +31,8 @@ type hostileDash struct {
 
 func startHostileDash(t *testing.T, simCfg twsim.Config) *hostileDash {
 	simCfg.Listen = "127.0.0.1:0"
-	sim := twsim.New(simCfg)
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	sup, err := conn.New(conn.Config{Port: sim.Port(), ClientIDs: []int64{31, 32},
-		Heartbeat: 200 * time.Millisecond, HeartbeatTimeout: 400 * time.Millisecond,
-		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: time.Second,
-		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
-		LinkCommand: conntest.MustLinkCommand(t), LinkPingInterval: 500 * time.Millisecond, SilentAfter: time.Hour})
+	sim := conntest.StartSim(t, simCfg)
+	sup, err := conn.New(fastconf.Config(sim.Port(), conntest.MustLinkCommand(t), 31, 32))
 	if err != nil {
 		t.Fatal(err)
 	}

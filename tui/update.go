@@ -9,7 +9,7 @@ import (
 	"github.com/ibwatch/ibwatch/tui/pane"
 )
 
-// Update routes messages in the order STYLE.md §3 sets: window size to
+// Update routes messages in this order: window size to
 // every pane, keys (an open text input first, then globals, then the
 // focused pane), then data messages, then anything else to the panes that
 // may own it.

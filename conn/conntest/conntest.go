@@ -1,6 +1,8 @@
-// Package conntest serves the tests of packages that run a real supervisor
-// (conn, conn/obs, scanner, tui): it builds the link process once per test
-// process. It is imported by tests only.
+// Package conntest is the shared test setup of packages that run a real
+// supervisor (conn, conn/obs, scanner, tui): it builds the link process
+// once per test process, starts simulators (StartSim), and checks for
+// leaked goroutines (Run). Its subpackage fastconf holds the supervisor
+// configuration with short intervals. It is imported by tests only.
 //
 // The binary is the link alone (conn/link/cmd/ibwatch-link, the same
 // link.Main that `ibwatch link` runs), built without -race: the ibapi

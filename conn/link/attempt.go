@@ -13,18 +13,18 @@ import (
 
 	"github.com/scmhub/ibapi"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 	"github.com/ibwatch/ibwatch/conn/wire"
 )
 
-// attempt is one LinkConnect: its TWS socket, its relay, its EClient (if it
+// attempt is one linkproto.Connect: its TWS socket, its relay, its EClient (if it
 // got that far) and its request sender. Reports for it go through emit, which
 // drops them once the attempt has closed, so the parent sees nothing after
-// the attempt's single LinkClosed.
+// the attempt's single linkproto.Closed.
 type attempt struct {
 	l        *link
 	id       uint64
-	cmd      conn.LinkConnect
+	cmd      linkproto.Connect
 	dialTO   time.Duration
 	shakeTO  time.Duration
 	maxVer   int
@@ -36,7 +36,7 @@ type attempt struct {
 
 	// mu orders reports against the close: emit holds it shared while
 	// queueing a report, finish holds it exclusively while deciding and
-	// queueing the LinkClosed.
+	// queueing the linkproto.Closed.
 	mu       sync.RWMutex
 	closed   bool
 	hasEC    bool        // an EClient was created (under mu)
@@ -48,9 +48,9 @@ type attempt struct {
 	newPort  int
 }
 
-func newAttempt(l *link, c conn.LinkConnect) *attempt {
+func newAttempt(l *link, c linkproto.Connect) *attempt {
 	a := &attempt{
-		l: l, id: c.A, cmd: c,
+		l: l, id: c.Attempt, cmd: c,
 		dialTO:  msOr(c.DialTimeoutMs, defaultTimeout),
 		shakeTO: msOr(c.HandshakeTimeoutMs, defaultTimeout),
 		maxVer:  c.MaxVersion,
@@ -81,7 +81,7 @@ func msOr(ms int64, def time.Duration) time.Duration {
 func (a *attempt) isClosed() bool { return a.closedAt.Load() }
 
 // emit queues a report for this attempt unless it has closed.
-func (a *attempt) emit(m conn.LinkMsg) {
+func (a *attempt) emit(m linkproto.Msg) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	if !a.closed {
@@ -92,7 +92,7 @@ func (a *attempt) emit(m conn.LinkMsg) {
 // finish closes the attempt with the report cl (A, EClient and, unless set,
 // At are filled in). Only the first call reports; every call is cheap and
 // never blocks on the network or the library.
-func (a *attempt) finish(cl conn.LinkClosed) {
+func (a *attempt) finish(cl linkproto.Closed) {
 	if cl.At == 0 {
 		cl.At = time.Now().UnixNano()
 	}
@@ -102,7 +102,7 @@ func (a *attempt) finish(cl conn.LinkClosed) {
 // teardown closes the attempt without reporting (the link is exiting).
 func (a *attempt) teardown() { a.close(nil) }
 
-func (a *attempt) close(cl *conn.LinkClosed) {
+func (a *attempt) close(cl *linkproto.Closed) {
 	a.mu.Lock()
 	if a.closed {
 		a.mu.Unlock()
@@ -111,7 +111,7 @@ func (a *attempt) close(cl *conn.LinkClosed) {
 	a.closed = true
 	a.closedAt.Store(true)
 	if cl != nil {
-		cl.A = a.id
+		cl.Attempt = a.id
 		cl.EClient = a.hasEC
 		a.l.out.send(*cl)
 	}
@@ -150,26 +150,26 @@ func (a *attempt) run() {
 	if !a.own(tws) {
 		return
 	}
-	a.emit(conn.LinkDialed{A: a.id})
+	a.emit(linkproto.Dialed{Attempt: a.id})
 	ver, connTime, cl := a.handshake(tws)
 	if cl != nil {
 		a.finish(*cl)
 		return
 	}
-	a.emit(conn.LinkHandshake{A: a.id, ServerVersion: ver, ConnectionTime: connTime})
+	a.emit(linkproto.Handshake{Attempt: a.id, ServerVersion: ver, ConnectionTime: connTime})
 	a.startRelay(tws, ver, connTime)
 }
 
-// dial opens the TCP connection to TWS. With LinkConnect.Retry set, a
+// dial opens the TCP connection to TWS. With linkproto.Connect.Retry set, a
 // refused dial is retried here, every FastMs inside the fast spans and on
 // the supervisor's backoff schedule outside them, and the refusals are
 // reported in batches; anything else ends the loop.
-func (a *attempt) dial() (net.Conn, *conn.LinkClosed) {
+func (a *attempt) dial() (net.Conn, *linkproto.Closed) {
 	r := a.cmd.Retry
 	if r == nil {
 		return a.dialOnce()
 	}
-	back := conn.Backoff{Base: msOr(r.BaseMs, 250*time.Millisecond), Multiplier: max(r.Factor, 1), Cap: msOr(r.CapMs, 5*time.Second)}
+	back := linkproto.Backoff{Base: msOr(r.BaseMs, 250*time.Millisecond), Multiplier: max(r.Factor, 1), Cap: msOr(r.CapMs, 5*time.Second)}
 	report := msOr(r.ReportMs, 10*time.Second)
 	wait := time.Duration(max(r.DelayMs, 0)) * time.Millisecond
 	lastReport := time.Now()
@@ -181,12 +181,12 @@ func (a *attempt) dial() (net.Conn, *conn.LinkClosed) {
 		select {
 		case <-timer.C:
 		case <-a.ctx.Done():
-			return nil, &conn.LinkClosed{Cause: conn.LinkCauseDropped}
+			return nil, &linkproto.Closed{Cause: linkproto.CauseDropped}
 		}
 		c, cl := a.dialOnce()
-		if cl == nil || cl.Cause != conn.LinkCauseRefused {
+		if cl == nil || cl.Cause != linkproto.CauseRefused {
 			if refused > 0 {
-				a.emit(conn.LinkRetrying{A: a.id, Refused: refused, Backoff: slow})
+				a.emit(linkproto.Retrying{Attempt: a.id, Refused: refused, Backoff: slow})
 			}
 			return c, cl
 		}
@@ -200,7 +200,7 @@ func (a *attempt) dial() (net.Conn, *conn.LinkClosed) {
 			slow++
 		}
 		if now.Sub(lastReport) >= report {
-			a.emit(conn.LinkRetrying{A: a.id, Refused: refused, Backoff: slow, NextInMs: wait.Milliseconds()})
+			a.emit(linkproto.Retrying{Attempt: a.id, Refused: refused, Backoff: slow, NextInMs: wait.Milliseconds()})
 			refused, slow, lastReport = 0, 0, now
 		}
 		timer.Reset(wait)
@@ -209,7 +209,7 @@ func (a *attempt) dial() (net.Conn, *conn.LinkClosed) {
 
 // fastAt returns the fast-path interval if now is inside one of r's fast
 // spans, else 0.
-func fastAt(r *conn.LinkRetry, now time.Time) time.Duration {
+func fastAt(r *linkproto.Retry, now time.Time) time.Duration {
 	if r.FastMs <= 0 {
 		return 0
 	}
@@ -221,9 +221,9 @@ func fastAt(r *conn.LinkRetry, now time.Time) time.Duration {
 	return 0
 }
 
-func (a *attempt) dialOnce() (net.Conn, *conn.LinkClosed) {
+func (a *attempt) dialOnce() (net.Conn, *linkproto.Closed) {
 	if a.cmd.Port <= 0 || a.cmd.Port > 65535 {
-		return nil, &conn.LinkClosed{Cause: conn.LinkCauseDialError, Detail: fmt.Sprintf("invalid port %d", a.cmd.Port)}
+		return nil, &linkproto.Closed{Cause: linkproto.CauseDialError, Detail: fmt.Sprintf("invalid port %d", a.cmd.Port)}
 	}
 	d := net.Dialer{Timeout: a.dialTO}
 	addr := net.JoinHostPort(a.cmd.Host, strconv.Itoa(a.cmd.Port))
@@ -234,11 +234,11 @@ func (a *attempt) dialOnce() (net.Conn, *conn.LinkClosed) {
 	var ne net.Error
 	switch {
 	case isRefused(err):
-		return nil, &conn.LinkClosed{Cause: conn.LinkCauseRefused, Detail: err.Error()}
+		return nil, &linkproto.Closed{Cause: linkproto.CauseRefused, Detail: err.Error()}
 	case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
-		return nil, &conn.LinkClosed{Cause: conn.LinkCauseDialTimeout, Detail: fmt.Sprintf("no answer from %s within %v", addr, a.dialTO)}
+		return nil, &linkproto.Closed{Cause: linkproto.CauseDialTimeout, Detail: fmt.Sprintf("no answer from %s within %v", addr, a.dialTO)}
 	default:
-		return nil, &conn.LinkClosed{Cause: conn.LinkCauseDialError, Detail: err.Error()}
+		return nil, &linkproto.Closed{Cause: linkproto.CauseDialError, Detail: err.Error()}
 	}
 }
 
@@ -257,34 +257,34 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // handshake writes our hello ("API\0" + "v100..max", no options) and reads
 // TWS's one-frame reply, all within the handshake deadline. No EClient
 // exists yet, so a failure here costs no library resources.
-func (a *attempt) handshake(tws net.Conn) (int, string, *conn.LinkClosed) {
-	fail := func(cause, detail string) (int, string, *conn.LinkClosed) {
-		return 0, "", &conn.LinkClosed{Cause: cause, Detail: detail}
+func (a *attempt) handshake(tws net.Conn) (int, string, *linkproto.Closed) {
+	fail := func(cause, detail string) (int, string, *linkproto.Closed) {
+		return 0, "", &linkproto.Closed{Cause: cause, Detail: detail}
 	}
 	_ = tws.SetDeadline(time.Now().Add(a.shakeTO))
 	if _, err := tws.Write(wire.AppendHello(nil, wire.VerMin, a.maxVer, "")); err != nil {
 		if isTimeout(err) {
-			return fail(conn.LinkCauseHandshakeTimeout, "TWS did not take our hello within "+a.shakeTO.String())
+			return fail(linkproto.CauseHandshakeTimeout, "TWS did not take our hello within "+a.shakeTO.String())
 		}
-		return fail(conn.LinkCauseAcceptedThenClosed, err.Error())
+		return fail(linkproto.CauseAcceptedThenClosed, err.Error())
 	}
 	cr := &countingReader{r: tws}
 	payload, err := wire.ReadFrame(cr)
 	switch {
 	case err == nil:
 	case isTimeout(err):
-		return fail(conn.LinkCauseHandshakeTimeout, fmt.Sprintf("no version reply within %v (%d bytes received)", a.shakeTO, cr.n))
+		return fail(linkproto.CauseHandshakeTimeout, fmt.Sprintf("no version reply within %v (%d bytes received)", a.shakeTO, cr.n))
 	case errors.Is(err, wire.ErrFrameTooLarge):
-		return fail(conn.LinkCauseProtocolError, "version reply: "+err.Error())
+		return fail(linkproto.CauseProtocolError, "version reply: "+err.Error())
 	case cr.n == 0:
-		return fail(conn.LinkCauseAcceptedThenClosed, err.Error())
+		return fail(linkproto.CauseAcceptedThenClosed, err.Error())
 	default:
-		return fail(conn.LinkCauseProtocolError, fmt.Sprintf("connection ended inside the version reply after %d bytes: %v", cr.n, err))
+		return fail(linkproto.CauseProtocolError, fmt.Sprintf("connection ended inside the version reply after %d bytes: %v", cr.n, err))
 	}
 	_ = tws.SetDeadline(time.Time{})
 	ver, connTime, perr := parseServerReply(payload, a.maxVer)
 	if perr != nil {
-		return fail(conn.LinkCauseProtocolError, perr.Error())
+		return fail(linkproto.CauseProtocolError, perr.Error())
 	}
 	return ver, connTime, nil
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // Containment tests: the real ibwatch binary runs `ibwatch link` as a child
@@ -69,7 +69,7 @@ func TestIntegrationChildExitsOnStdinCloseDuringHandshakeStall(t *testing.T) {
 	c := connectTo(srv, 1, 1)
 	c.HandshakeTimeoutMs = 60_000
 	p.send(c)
-	waitFor(p, func(m conn.LinkDialed) bool { return m.A == 1 })
+	waitFor(p, func(m linkproto.Dialed) bool { return m.Attempt == 1 })
 	closeStdinExpectExit(t, p)
 }
 
@@ -95,7 +95,7 @@ func closeStdinExpectExit(t *testing.T, p *parent) {
 func floodMktData(p *parent, a uint64, n int) {
 	gen := strings.Repeat("100,", 8<<10)
 	for i := 0; i < n; i++ {
-		line, err := conn.EncodeLinkMsg(conn.LinkReqMktData{A: a, R: int64(1000 + i), Contract: conn.Contract{Symbol: "AAPL", SecType: "STK", Exchange: "SMART", Currency: "USD"}, Generic: gen})
+		line, err := linkproto.Encode(linkproto.ReqMktData{Attempt: a, Req: int64(1000 + i), Contract: linkproto.Contract{Symbol: "AAPL", SecType: "STK", Exchange: "SMART", Currency: "USD"}, Generic: gen})
 		if err != nil {
 			p.t.Fatal(err)
 		}
@@ -125,7 +125,7 @@ func TestIntegrationChildSendQueueFull(t *testing.T) {
 	connectReady(t, p, srv, 1, 1)
 	srv.SetStall(true)
 	floodMktData(p, 1, 2500)
-	f := waitFor[conn.LinkFatal](p, nil)
+	f := waitFor[linkproto.Fatal](p, nil)
 	if !strings.Contains(f.Detail, "send queue full") {
 		t.Errorf("fatal %q, want the send queue", f.Detail)
 	}

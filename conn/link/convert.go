@@ -8,7 +8,7 @@ import (
 
 	"github.com/scmhub/ibapi"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // usable reports whether a float from the library carries a value: not the
@@ -39,14 +39,14 @@ func opt(f float64) *float64 {
 const verEncodeASCII7 = 153
 
 // fromIBDetails copies the fields ibwatch uses.
-func fromIBDetails(cd *ibapi.ContractDetails, serverVersion int) conn.ContractDetails {
+func fromIBDetails(cd *ibapi.ContractDetails, serverVersion int) linkproto.ContractDetails {
 	c := cd.Contract
 	long := cd.LongName
 	if serverVersion >= verEncodeASCII7 {
 		long = repairLongName(long)
 	}
-	return conn.ContractDetails{
-		Contract: conn.Contract{
+	return linkproto.ContractDetails{
+		Contract: linkproto.Contract{
 			ConID: c.ConID, Symbol: c.Symbol, SecType: c.SecType, Expiry: c.LastTradeDateOrContractMonth,
 			Strike: finite(c.Strike), Right: c.Right, Multiplier: c.Multiplier, Exchange: c.Exchange,
 			PrimaryExch: c.PrimaryExchange, Currency: c.Currency, LocalSymbol: c.LocalSymbol, TradingClass: c.TradingClass,

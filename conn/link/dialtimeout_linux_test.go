@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // blackholeListener makes a loopback port whose SYNs go unanswered: a
@@ -57,11 +57,11 @@ func TestIntegrationDialTimeout(t *testing.T) {
 	port := blackholeListener(t)
 	p := startLink(t)
 	start := time.Now()
-	p.send(conn.LinkConnect{A: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 300, HandshakeTimeoutMs: 1000})
+	p.send(linkproto.Connect{Attempt: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 300, HandshakeTimeoutMs: 1000})
 	cl := closedFor(p, 1)
 	took := time.Since(start)
-	if cl.Cause != conn.LinkCauseDialTimeout || cl.EClient {
-		t.Fatalf("closed = %+v, want %q", cl, conn.LinkCauseDialTimeout)
+	if cl.Cause != linkproto.CauseDialTimeout || cl.EClient {
+		t.Fatalf("closed = %+v, want %q", cl, linkproto.CauseDialTimeout)
 	}
 	t.Logf("dial_timeout reported after %v (deadline 300ms)", took.Round(time.Millisecond))
 	if took < 250*time.Millisecond {

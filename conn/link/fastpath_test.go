@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // Refused dials inside a fast span are retried at the fixed interval and
@@ -19,15 +19,15 @@ func TestRetryFastSpansDoNotAdvanceBackoff(t *testing.T) {
 	_ = ln.Close()
 
 	now := time.Now()
-	for name, span := range map[string]conn.LinkSpan{
+	for name, span := range map[string]linkproto.Span{
 		"inside":  {From: now.Add(-time.Second).UnixMilli(), Until: now.Add(time.Hour).UnixMilli()},
 		"outside": {From: now.Add(-time.Hour).UnixMilli(), Until: now.Add(-time.Minute).UnixMilli()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := startLink(t)
-			p.send(conn.LinkConnect{A: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000,
-				Retry: &conn.LinkRetry{BaseMs: 10, CapMs: 10, Factor: 1, ReportMs: 50, FastMs: 10, Fast: []conn.LinkSpan{span}}})
-			r := waitFor(p, func(m conn.LinkRetrying) bool { return m.A == 1 && m.Refused > 0 })
+			p.send(linkproto.Connect{Attempt: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000,
+				Retry: &linkproto.Retry{BaseMs: 10, CapMs: 10, Factor: 1, ReportMs: 50, FastMs: 10, Fast: []linkproto.Span{span}}})
+			r := waitFor(p, func(m linkproto.Retrying) bool { return m.Attempt == 1 && m.Refused > 0 })
 			want := r.Refused
 			if name == "inside" {
 				want = 0
@@ -35,8 +35,8 @@ func TestRetryFastSpansDoNotAdvanceBackoff(t *testing.T) {
 			if r.Backoff != want {
 				t.Fatalf("report %+v: %d refusals advanced the backoff, want %d", r, r.Backoff, want)
 			}
-			p.send(conn.LinkDrop{A: 1})
-			if cl := closedFor(p, 1); cl.Cause != conn.LinkCauseDropped {
+			p.send(linkproto.Drop{Attempt: 1})
+			if cl := closedFor(p, 1); cl.Cause != linkproto.CauseDropped {
 				t.Fatalf("closed %+v, want dropped", cl)
 			}
 		})

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // wait is the generous deadline of "wait for X" helpers (a busy 2-core box).
@@ -49,7 +49,7 @@ type parent struct {
 	code   int           // its exit status, valid after exited closes
 
 	mu      sync.Mutex
-	msgs    []conn.LinkMsg
+	msgs    []linkproto.Msg
 	lines   []string
 	badLine string // first stdout line that is not a protocol line
 	eof     bool   // stdout closed
@@ -58,7 +58,7 @@ type parent struct {
 	pingSeq uint64
 }
 
-// startLink runs Main in-process on pipes and waits for LinkHello.
+// startLink runs Main in-process on pipes and waits for linkproto.Hello.
 func startLink(t *testing.T) *parent {
 	t.Helper()
 	inR, inW := io.Pipe()
@@ -90,18 +90,18 @@ func newParent(t *testing.T, name string, stdin io.WriteCloser) *parent {
 
 func (p *parent) expectHello() {
 	p.t.Helper()
-	h := waitFor[conn.LinkHello](p, nil)
-	if h.Protocol != conn.LinkProtocolVersion || h.PID == 0 {
+	h := waitFor[linkproto.Hello](p, nil)
+	if h.Protocol != linkproto.ProtocolVersion || h.PID == 0 {
 		p.t.Fatalf("%s: bad hello %+v", p.name, h)
 	}
 }
 
 func (p *parent) readReports(r io.Reader) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), conn.MaxLinkLine)
+	sc.Buffer(make([]byte, 64<<10), linkproto.MaxLine)
 	for sc.Scan() {
 		line := sc.Text()
-		m, err := conn.DecodeLinkMsg([]byte(line))
+		m, err := linkproto.Decode([]byte(line))
 		p.mu.Lock()
 		p.lines = append(p.lines, line)
 		if err != nil {
@@ -128,9 +128,9 @@ func (p *parent) poke() {
 	}
 }
 
-func (p *parent) send(m conn.LinkMsg) {
+func (p *parent) send(m linkproto.Msg) {
 	p.t.Helper()
-	line, err := conn.EncodeLinkMsg(m)
+	line, err := linkproto.Encode(m)
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func (p *parent) send(m conn.LinkMsg) {
 // matched in arrival order but independently of the order of the waits, so
 // a test need not know in which order TWS interleaves its answers. It fails
 // the test after the deadline.
-func waitFor[T conn.LinkMsg](p *parent, match func(T) bool) T {
+func waitFor[T linkproto.Msg](p *parent, match func(T) bool) T {
 	p.t.Helper()
 	m, ok := lookFor(p, wait, match)
 	if !ok {
@@ -155,12 +155,12 @@ func waitFor[T conn.LinkMsg](p *parent, match func(T) bool) T {
 }
 
 // lookFor is waitFor without failing: ok is false after d.
-func lookFor[T conn.LinkMsg](p *parent, d time.Duration, match func(T) bool) (T, bool) {
+func lookFor[T linkproto.Msg](p *parent, d time.Duration, match func(T) bool) (T, bool) {
 	return lookAfter(p, 0, d, match)
 }
 
 // lookAfter is lookFor limited to reports that arrived after mark.
-func lookAfter[T conn.LinkMsg](p *parent, mark int, d time.Duration, match func(T) bool) (T, bool) {
+func lookAfter[T linkproto.Msg](p *parent, mark int, d time.Duration, match func(T) bool) (T, bool) {
 	deadline := time.NewTimer(d)
 	defer deadline.Stop()
 	for {
@@ -191,7 +191,7 @@ func lookAfter[T conn.LinkMsg](p *parent, mark int, d time.Duration, match func(
 }
 
 // asT converts a decoded report (a pointer) to T (a value type).
-func asT[T conn.LinkMsg](m conn.LinkMsg) (T, bool) {
+func asT[T linkproto.Msg](m linkproto.Msg) (T, bool) {
 	var zero T
 	v := reflect.ValueOf(m)
 	if v.Kind() == reflect.Pointer && v.Elem().Type() == reflect.TypeOf(zero) {
@@ -202,7 +202,7 @@ func asT[T conn.LinkMsg](m conn.LinkMsg) (T, bool) {
 }
 
 // count returns how many reports of type T matching match arrived so far.
-func count[T conn.LinkMsg](p *parent, match func(T) bool) int {
+func count[T linkproto.Msg](p *parent, match func(T) bool) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	n := 0
@@ -216,12 +216,12 @@ func count[T conn.LinkMsg](p *parent, match func(T) bool) int {
 
 // ping is a barrier: every report the link queued before it answered the
 // ping has arrived when ping returns.
-func (p *parent) ping() conn.LinkPong {
+func (p *parent) ping() linkproto.Pong {
 	p.t.Helper()
 	p.pingSeq++
 	n := p.pingSeq
-	p.send(conn.LinkPing{N: n})
-	return waitFor(p, func(m conn.LinkPong) bool { return m.N == n })
+	p.send(linkproto.Ping{Seq: n})
+	return waitFor(p, func(m linkproto.Pong) bool { return m.Seq == n })
 }
 
 func (p *parent) transcript() string {
@@ -242,10 +242,10 @@ func (p *parent) dumpOnFailure() {
 	}
 }
 
-// closedFor waits for the LinkClosed of attempt a.
-func closedFor(p *parent, a uint64) conn.LinkClosed {
+// closedFor waits for the linkproto.Closed of attempt a.
+func closedFor(p *parent, a uint64) linkproto.Closed {
 	p.t.Helper()
-	return waitFor(p, func(m conn.LinkClosed) bool { return m.A == a })
+	return waitFor(p, func(m linkproto.Closed) bool { return m.Attempt == a })
 }
 
 // exitStatus waits up to d for the link to end and returns its status.

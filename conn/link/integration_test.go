@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 	"github.com/ibwatch/ibwatch/conn/wire"
 )
@@ -23,27 +23,27 @@ func startSim(t *testing.T) *twsim.Server {
 	return srv
 }
 
-func connectTo(srv *twsim.Server, a uint64, clientID int64) conn.LinkConnect {
-	return conn.LinkConnect{A: a, Host: "127.0.0.1", Port: srv.Port(), ClientID: clientID, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000}
+func connectTo(srv *twsim.Server, a uint64, clientID int64) linkproto.Connect {
+	return linkproto.Connect{Attempt: a, Host: "127.0.0.1", Port: srv.Port(), ClientID: clientID, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000}
 }
 
-// connectReady runs attempt a to LinkReady and checks the reports before it.
-func connectReady(t *testing.T, p *parent, srv *twsim.Server, a uint64, clientID int64) conn.LinkReady {
+// connectReady runs attempt a to linkproto.Ready and checks the reports before it.
+func connectReady(t *testing.T, p *parent, srv *twsim.Server, a uint64, clientID int64) linkproto.Ready {
 	t.Helper()
 	p.send(connectTo(srv, a, clientID))
-	waitFor(p, func(m conn.LinkDialed) bool { return m.A == a })
-	hs := waitFor(p, func(m conn.LinkHandshake) bool { return m.A == a })
+	waitFor(p, func(m linkproto.Dialed) bool { return m.Attempt == a })
+	hs := waitFor(p, func(m linkproto.Handshake) bool { return m.Attempt == a })
 	if hs.ServerVersion != 200 || hs.ConnectionTime == "" {
 		t.Fatalf("handshake %+v, want version 200 and a connection time", hs)
 	}
-	return waitFor(p, func(m conn.LinkReady) bool { return m.A == a })
+	return waitFor(p, func(m linkproto.Ready) bool { return m.Attempt == a })
 }
 
 // heartbeat sends REQ_CURRENT_TIME for a and waits for the answer.
-func heartbeat(t *testing.T, p *parent, a uint64) conn.LinkCurrentTime {
+func heartbeat(t *testing.T, p *parent, a uint64) linkproto.CurrentTime {
 	t.Helper()
-	p.send(conn.LinkReqCurrentTime{A: a})
-	return waitFor(p, func(m conn.LinkCurrentTime) bool { return m.A == a })
+	p.send(linkproto.ReqCurrentTime{Attempt: a})
+	return waitFor(p, func(m linkproto.CurrentTime) bool { return m.Attempt == a })
 }
 
 // mark returns the number of reports received so far.
@@ -54,50 +54,25 @@ func (p *parent) mark() int {
 }
 
 // since returns the reports received after mark.
-func (p *parent) since(mark int) []conn.LinkMsg {
+func (p *parent) since(mark int) []linkproto.Msg {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return append([]conn.LinkMsg(nil), p.msgs[mark:]...)
-}
-
-// attemptOf returns the attempt number of an attempt-scoped report.
-func attemptOf(m conn.LinkMsg) (uint64, bool) {
-	switch v := m.(type) {
-	case *conn.LinkDialed:
-		return v.A, true
-	case *conn.LinkHandshake:
-		return v.A, true
-	case *conn.LinkReady:
-		return v.A, true
-	case *conn.LinkAccounts:
-		return v.A, true
-	case *conn.LinkClosed:
-		return v.A, true
-	case *conn.LinkTWSError:
-		return v.A, true
-	case *conn.LinkCurrentTime:
-		return v.A, true
-	case *conn.LinkTickPrice:
-		return v.A, true
-	case *conn.LinkTickSize:
-		return v.A, true
-	}
-	return 0, false
+	return append([]linkproto.Msg(nil), p.msgs[mark:]...)
 }
 
 // assertSilentAfterClose checks that nothing about attempt a arrives after
-// its LinkClosed, including the library's own errors during its teardown,
-// and that it got exactly one LinkClosed.
+// its linkproto.Closed, including the library's own errors during its teardown,
+// and that it got exactly one linkproto.Closed.
 func assertSilentAfterClose(t *testing.T, p *parent, a uint64, mark int) {
 	t.Helper()
 	// Give the library time to run its teardown (EOF → watcher →
 	// Disconnect → ConnectionClosed, redials) and then flush with a ping.
-	if m, ok := lookFor(p, 300*time.Millisecond, func(m conn.LinkClosed) bool { return m.A == a }); ok {
-		t.Errorf("second LinkClosed for attempt %d: %+v", a, m)
+	if m, ok := lookFor(p, 300*time.Millisecond, func(m linkproto.Closed) bool { return m.Attempt == a }); ok {
+		t.Errorf("second linkproto.Closed for attempt %d: %+v", a, m)
 	}
 	p.ping()
 	for _, m := range p.since(mark) {
-		if id, ok := attemptOf(m); ok && id == a {
+		if id, ok := linkproto.AttemptOf(m); ok && id == a {
 			t.Errorf("report for closed attempt %d: %#v", a, m)
 		}
 	}
@@ -110,13 +85,13 @@ func TestIntegrationHappyPath(t *testing.T) {
 	if ready.NextValidID <= 0 {
 		t.Errorf("NextValidID = %d, want > 0", ready.NextValidID)
 	}
-	acc := waitFor(p, func(m conn.LinkAccounts) bool { return m.A == 1 })
+	acc := waitFor(p, func(m linkproto.Accounts) bool { return m.Attempt == 1 })
 	if len(acc.Accounts) != 1 || acc.Accounts[0] != twsim.DefaultAccount {
 		t.Errorf("accounts %v, want [%s]", acc.Accounts, twsim.DefaultAccount)
 	}
 	// The farm notices reach the parent as TWS errors with reqId -1.
-	farm := waitFor(p, func(m conn.LinkTWSError) bool { return m.A == 1 && m.Code == 2104 })
-	if farm.R != -1 || farm.Msg == "" || farm.TimeMs == 0 {
+	farm := waitFor(p, func(m linkproto.TWSError) bool { return m.Attempt == 1 && m.Code == 2104 })
+	if farm.Req != -1 || farm.Msg == "" || farm.TimeMs == 0 {
 		t.Errorf("farm notice %+v, want reqId -1, text and time (v200 carries errorTime)", farm)
 	}
 	before := time.Now().Unix()
@@ -126,16 +101,16 @@ func TestIntegrationHappyPath(t *testing.T) {
 	}
 	// Errors TWS sends later are forwarded as they are.
 	srv.Inject(-1, 1100, "Connectivity between IB and the TWS has been lost.")
-	lost := waitFor(p, func(m conn.LinkTWSError) bool { return m.A == 1 && m.Code == 1100 })
-	if lost.R != -1 || lost.Msg != "Connectivity between IB and the TWS has been lost." {
+	lost := waitFor(p, func(m linkproto.TWSError) bool { return m.Attempt == 1 && m.Code == 1100 })
+	if lost.Req != -1 || lost.Msg != "Connectivity between IB and the TWS has been lost." {
 		t.Errorf("1100 forwarded as %+v", lost)
 	}
 	pong := p.ping()
 	if pong.Goroutines <= 0 {
 		t.Errorf("pong %+v without goroutine count", pong)
 	}
-	if n := count[conn.LinkClosed](p, nil); n != 0 {
-		t.Errorf("%d LinkClosed on the happy path", n)
+	if n := count[linkproto.Closed](p, nil); n != 0 {
+		t.Errorf("%d linkproto.Closed on the happy path", n)
 	}
 }
 
@@ -144,8 +119,8 @@ func TestIntegrationRefused(t *testing.T) {
 	srv.SetRefuse(true)
 	p := startLink(t)
 	p.send(connectTo(srv, 1, 1))
-	if cl := closedFor(p, 1); cl.Cause != conn.LinkCauseRefused || cl.EClient {
-		t.Fatalf("closed %+v, want %q without EClient", cl, conn.LinkCauseRefused)
+	if cl := closedFor(p, 1); cl.Cause != linkproto.CauseRefused || cl.EClient {
+		t.Fatalf("closed %+v, want %q without EClient", cl, linkproto.CauseRefused)
 	}
 }
 
@@ -157,11 +132,11 @@ func TestIntegrationHandshakeTimeout(t *testing.T) {
 	c.HandshakeTimeoutMs = 300
 	start := time.Now()
 	p.send(c)
-	waitFor(p, func(m conn.LinkDialed) bool { return m.A == 1 })
+	waitFor(p, func(m linkproto.Dialed) bool { return m.Attempt == 1 })
 	p.ping() // the command loop answers while the attempt hangs
 	cl := closedFor(p, 1)
-	if cl.Cause != conn.LinkCauseHandshakeTimeout || cl.EClient {
-		t.Fatalf("closed %+v, want %q without EClient", cl, conn.LinkCauseHandshakeTimeout)
+	if cl.Cause != linkproto.CauseHandshakeTimeout || cl.EClient {
+		t.Fatalf("closed %+v, want %q without EClient", cl, linkproto.CauseHandshakeTimeout)
 	}
 	if took := time.Since(start); took < 250*time.Millisecond {
 		t.Errorf("handshake timeout after %v, before its 300ms deadline", took)
@@ -173,8 +148,8 @@ func TestIntegrationAcceptedThenClosed(t *testing.T) {
 	srv.SetAcceptThenClose(true)
 	p := startLink(t)
 	p.send(connectTo(srv, 1, 1))
-	if cl := closedFor(p, 1); cl.Cause != conn.LinkCauseAcceptedThenClosed || cl.EClient {
-		t.Fatalf("closed %+v, want %q without EClient", cl, conn.LinkCauseAcceptedThenClosed)
+	if cl := closedFor(p, 1); cl.Cause != linkproto.CauseAcceptedThenClosed || cl.EClient {
+		t.Fatalf("closed %+v, want %q without EClient", cl, linkproto.CauseAcceptedThenClosed)
 	}
 }
 
@@ -188,8 +163,8 @@ func TestIntegrationClosedByTWSIsFast(t *testing.T) {
 	srv.Drop()
 	cl := closedFor(p, 1)
 	took := time.Since(start)
-	if cl.Cause != conn.LinkCauseClosedByTWS || !cl.EClient {
-		t.Fatalf("closed %+v, want %q with EClient", cl, conn.LinkCauseClosedByTWS)
+	if cl.Cause != linkproto.CauseClosedByTWS || !cl.EClient {
+		t.Fatalf("closed %+v, want %q with EClient", cl, linkproto.CauseClosedByTWS)
 	}
 	t.Logf("close detected and reported in %v", took.Round(time.Microsecond))
 	if at := time.Unix(0, cl.At); at.Before(start) || at.After(time.Now()) {
@@ -200,7 +175,7 @@ func TestIntegrationClosedByTWSIsFast(t *testing.T) {
 	}
 	// Requests for the closed attempt are ignored, and the library's
 	// teardown noise (504 and friends) is not forwarded.
-	p.send(conn.LinkReqCurrentTime{A: 1})
+	p.send(linkproto.ReqCurrentTime{Attempt: 1})
 	assertSilentAfterClose(t, p, 1, mark+1)
 }
 
@@ -214,10 +189,10 @@ func TestIntegrationClientIDInUse(t *testing.T) {
 	second.name = "second"
 	second.send(connectTo(srv, 1, 7))
 	cl := closedFor(second, 1)
-	if cl.Cause != conn.LinkCauseClientIDInUse || cl.Code != 326 || !cl.EClient || cl.Msg == "" {
-		t.Fatalf("closed %+v, want %q with code 326, text and EClient", cl, conn.LinkCauseClientIDInUse)
+	if cl.Cause != linkproto.CauseClientIDInUse || cl.Code != 326 || !cl.EClient || cl.Msg == "" {
+		t.Fatalf("closed %+v, want %q with code 326, text and EClient", cl, linkproto.CauseClientIDInUse)
 	}
-	if n := count[conn.LinkReady](second, nil); n != 0 {
+	if n := count[linkproto.Ready](second, nil); n != 0 {
 		t.Errorf("second link reported ready although its id was in use")
 	}
 	heartbeat(t, first, 1) // the first session is untouched
@@ -232,8 +207,8 @@ func TestIntegrationPortReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	cl := closedFor(p, 1)
-	if cl.Cause != conn.LinkCausePortReset || cl.Code != 1300 || cl.NewPort != newPort || !cl.EClient {
-		t.Fatalf("closed %+v, want %q with code 1300 and new port %d", cl, conn.LinkCausePortReset, newPort)
+	if cl.Cause != linkproto.CausePortReset || cl.Code != 1300 || cl.NewPort != newPort || !cl.EClient {
+		t.Fatalf("closed %+v, want %q with code 1300 and new port %d", cl, linkproto.CausePortReset, newPort)
 	}
 }
 
@@ -241,18 +216,18 @@ func TestIntegrationDropByParent(t *testing.T) {
 	srv := startSim(t)
 	p := startLink(t)
 	connectReady(t, p, srv, 1, 1)
-	p.send(conn.LinkDrop{A: 99}) // unknown attempt: ignored
+	p.send(linkproto.Drop{Attempt: 99}) // unknown attempt: ignored
 	heartbeat(t, p, 1)
 	mark := p.mark()
-	p.send(conn.LinkDrop{A: 1})
+	p.send(linkproto.Drop{Attempt: 1})
 	cl := closedFor(p, 1)
-	if cl.Cause != conn.LinkCauseDropped || !cl.EClient {
-		t.Fatalf("closed %+v, want %q with EClient", cl, conn.LinkCauseDropped)
+	if cl.Cause != linkproto.CauseDropped || !cl.EClient {
+		t.Fatalf("closed %+v, want %q with EClient", cl, linkproto.CauseDropped)
 	}
-	p.send(conn.LinkDrop{A: 1}) // a second drop reports nothing
-	p.send(conn.LinkReqCurrentTime{A: 1})
+	p.send(linkproto.Drop{Attempt: 1}) // a second drop reports nothing
+	p.send(linkproto.ReqCurrentTime{Attempt: 1})
 	assertSilentAfterClose(t, p, 1, mark+1)
-	if n := count[conn.LinkClosed](p, func(m conn.LinkClosed) bool { return m.A == 99 }); n != 0 {
+	if n := count[linkproto.Closed](p, func(m linkproto.Closed) bool { return m.Attempt == 99 }); n != 0 {
 		t.Errorf("drop of an unknown attempt was answered")
 	}
 }
@@ -262,10 +237,10 @@ func TestIntegrationDropDuringHandshake(t *testing.T) {
 	srv.SetHandshakeStall(true)
 	p := startLink(t)
 	p.send(connectTo(srv, 1, 1))
-	waitFor(p, func(m conn.LinkDialed) bool { return m.A == 1 })
-	p.send(conn.LinkDrop{A: 1})
-	if cl := closedFor(p, 1); cl.Cause != conn.LinkCauseDropped || cl.EClient {
-		t.Fatalf("closed %+v, want %q without EClient", cl, conn.LinkCauseDropped)
+	waitFor(p, func(m linkproto.Dialed) bool { return m.Attempt == 1 })
+	p.send(linkproto.Drop{Attempt: 1})
+	if cl := closedFor(p, 1); cl.Cause != linkproto.CauseDropped || cl.EClient {
+		t.Fatalf("closed %+v, want %q without EClient", cl, linkproto.CauseDropped)
 	}
 	assertSilentAfterClose(t, p, 1, p.mark())
 }
@@ -278,13 +253,13 @@ func TestIntegrationNewConnectReplacesActive(t *testing.T) {
 	p := startLink(t)
 	connectReady(t, p, srv, 1, 1)
 	p.send(connectTo(srv, 2, 2))
-	if cl := closedFor(p, 1); cl.Cause != conn.LinkCauseDropped || !cl.EClient {
-		t.Fatalf("old attempt closed %+v, want %q", cl, conn.LinkCauseDropped)
+	if cl := closedFor(p, 1); cl.Cause != linkproto.CauseDropped || !cl.EClient {
+		t.Fatalf("old attempt closed %+v, want %q", cl, linkproto.CauseDropped)
 	}
-	waitFor(p, func(m conn.LinkReady) bool { return m.A == 2 })
+	waitFor(p, func(m linkproto.Ready) bool { return m.Attempt == 2 })
 	heartbeat(t, p, 2)
 	srv.Drop()
-	if cl := closedFor(p, 2); cl.Cause != conn.LinkCauseClosedByTWS {
+	if cl := closedFor(p, 2); cl.Cause != linkproto.CauseClosedByTWS {
 		t.Fatalf("attempt 2 closed %+v", cl)
 	}
 	connectReady(t, p, srv, 3, 1) // a third EClient in the same process
@@ -298,8 +273,8 @@ func TestIntegrationHugeLengthPrefixIsProtocolError(t *testing.T) {
 	heartbeat(t, p, 1)
 	srv.RawBytes([]byte{0x7f, 0xff, 0xff, 0xff})
 	cl := closedFor(p, 1)
-	if cl.Cause != conn.LinkCauseProtocolError || !cl.EClient {
-		t.Fatalf("closed %+v, want %q", cl, conn.LinkCauseProtocolError)
+	if cl.Cause != linkproto.CauseProtocolError || !cl.EClient {
+		t.Fatalf("closed %+v, want %q", cl, linkproto.CauseProtocolError)
 	}
 }
 
@@ -309,19 +284,19 @@ func TestIntegrationStallIsNotAClose(t *testing.T) {
 	connectReady(t, p, srv, 1, 1)
 	heartbeat(t, p, 1)
 	srv.SetStall(true)
-	p.send(conn.LinkReqCurrentTime{A: 1})
-	if m, ok := lookFor(p, time.Second, func(m conn.LinkCurrentTime) bool { return m.A == 1 }); ok {
+	p.send(linkproto.ReqCurrentTime{Attempt: 1})
+	if m, ok := lookFor(p, time.Second, func(m linkproto.CurrentTime) bool { return m.Attempt == 1 }); ok {
 		t.Fatalf("current time %+v answered during a stall", m)
 	}
-	if n := count[conn.LinkClosed](p, nil); n != 0 {
+	if n := count[linkproto.Closed](p, nil); n != 0 {
 		t.Fatalf("stall reported as a close; the parent's heartbeat owns that decision")
 	}
 	p.ping() // the link itself is alive
 	srv.SetStall(false)
-	waitFor(p, func(m conn.LinkCurrentTime) bool { return m.A == 1 }) // the held request
+	waitFor(p, func(m linkproto.CurrentTime) bool { return m.Attempt == 1 }) // the held request
 	heartbeat(t, p, 1)
-	if n := count[conn.LinkClosed](p, nil); n != 0 {
-		t.Fatalf("LinkClosed after the stall ended")
+	if n := count[linkproto.Closed](p, nil); n != 0 {
+		t.Fatalf("linkproto.Closed after the stall ended")
 	}
 }
 
@@ -333,9 +308,9 @@ func TestIntegrationSequentialFailuresDoNotLeak(t *testing.T) {
 		refuse := a%2 == 0
 		srv.SetRefuse(refuse)
 		srv.SetAcceptThenClose(!refuse)
-		want := conn.LinkCauseAcceptedThenClosed
+		want := linkproto.CauseAcceptedThenClosed
 		if refuse {
-			want = conn.LinkCauseRefused
+			want = linkproto.CauseRefused
 		}
 		p.send(connectTo(srv, a, 1))
 		if cl := closedFor(p, a); cl.Cause != want || cl.EClient {
@@ -351,7 +326,7 @@ func TestIntegrationSequentialFailuresDoNotLeak(t *testing.T) {
 	// Sockets close asynchronously on both sides; wait for the figures to
 	// settle rather than sample once.
 	deadline := time.Now().Add(wait)
-	var after conn.LinkPong
+	var after linkproto.Pong
 	for {
 		after = p.ping()
 		if after.FDs <= base.FDs && after.Goroutines <= base.Goroutines+2 {

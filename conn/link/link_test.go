@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 	"github.com/ibwatch/ibwatch/conn/wire"
 )
 
@@ -24,10 +24,10 @@ func TestLinkExitsWhenStdinCloses(t *testing.T) {
 
 func TestLinkExitCommand(t *testing.T) {
 	p := startLink(t)
-	p.send(conn.LinkExit{})
+	p.send(linkproto.Exit{})
 	code, ok := p.exitStatus(time.Second)
 	if !ok || code != ExitOK {
-		t.Fatalf("exit after LinkExit: code %d, ended %v; want %d", code, ok, ExitOK)
+		t.Fatalf("exit after linkproto.Exit: code %d, ended %v; want %d", code, ok, ExitOK)
 	}
 }
 
@@ -54,7 +54,7 @@ func TestLinkExitsWhenParentStopsReading(t *testing.T) {
 	go func() { done <- Main(inR, out, io.Discard) }()
 	go func() {
 		defer inW.Close()
-		line, _ := conn.EncodeLinkMsg(conn.LinkPing{N: 1})
+		line, _ := linkproto.Encode(linkproto.Ping{Seq: 1})
 		for i := 0; i < reportQueue+100; i++ {
 			if _, err := inW.Write(line); err != nil {
 				return
@@ -85,9 +85,9 @@ func TestLinkBadCommandLineIsFatal(t *testing.T) {
 			if _, err := p.stdin.Write([]byte(line)); err != nil {
 				t.Fatal(err)
 			}
-			f := waitFor[conn.LinkFatal](p, nil)
+			f := waitFor[linkproto.Fatal](p, nil)
 			if f.Detail == "" {
-				t.Error("LinkFatal without detail")
+				t.Error("linkproto.Fatal without detail")
 			}
 			code, ok := p.exitStatus(wait)
 			if !ok || code != ExitBadCommand {
@@ -106,21 +106,21 @@ func TestLinkRefusedOnClosedPort(t *testing.T) {
 	_ = ln.Close()
 
 	p := startLink(t)
-	p.send(conn.LinkConnect{A: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000})
+	p.send(linkproto.Connect{Attempt: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000})
 	cl := closedFor(p, 1)
-	if cl.Cause != conn.LinkCauseRefused || cl.EClient {
-		t.Fatalf("closed = %+v, want cause %q without EClient", cl, conn.LinkCauseRefused)
+	if cl.Cause != linkproto.CauseRefused || cl.EClient {
+		t.Fatalf("closed = %+v, want cause %q without EClient", cl, linkproto.CauseRefused)
 	}
-	if n := count[conn.LinkDialed](p, nil); n != 0 {
-		t.Errorf("LinkDialed sent for a refused dial")
+	if n := count[linkproto.Dialed](p, nil); n != 0 {
+		t.Errorf("linkproto.Dialed sent for a refused dial")
 	}
 }
 
 func TestLinkInvalidPortIsDialError(t *testing.T) {
 	p := startLink(t)
-	p.send(conn.LinkConnect{A: 7, Port: 70000})
-	if cl := closedFor(p, 7); cl.Cause != conn.LinkCauseDialError {
-		t.Fatalf("closed = %+v, want %q", cl, conn.LinkCauseDialError)
+	p.send(linkproto.Connect{Attempt: 7, Port: 70000})
+	if cl := closedFor(p, 7); cl.Cause != linkproto.CauseDialError {
+		t.Fatalf("closed = %+v, want %q", cl, linkproto.CauseDialError)
 	}
 }
 

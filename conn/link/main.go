@@ -1,6 +1,6 @@
 // Package link is the child "link" process: it owns the ibapi.EClient and the
-// loopback relay to TWS, and speaks the link protocol (conn/proto.go) with the
-// parent over stdin/stdout.
+// loopback relay to TWS, and speaks the link protocol (package
+// conn/internal/linkproto) with the parent over stdin/stdout.
 //
 // The process is disposable by design. The client library can block forever
 // (Connect, Disconnect, Req*), panics on malformed frames on goroutines nobody
@@ -18,7 +18,7 @@
 //     All of them end when the attempt closes, except a Connect or Req* call
 //     stuck inside the library, which dies with the process.
 //
-// Exit codes: 0 stdin closed or LinkExit; 1 setup failed; 3 fatal (recovered
+// Exit codes: 0 stdin closed or linkproto.Exit; 1 setup failed; 3 fatal (recovered
 // callback panic, full send queue); 4 the parent stopped reading reports or
 // stdout broke; 5 a malformed command line. A panic inside the library kills
 // the process with the runtime's exit code 2; that is the intended containment.
@@ -37,12 +37,12 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/scmhub/ibapi"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // Exit statuses returned by Main.
 const (
-	ExitOK         = 0 // stdin closed or LinkExit
+	ExitOK         = 0 // stdin closed or linkproto.Exit
 	ExitSetup      = 1 // could not set up stdout
 	ExitFatal      = 3 // recovered panic, send queue full
 	ExitParentGone = 4 // the parent stopped reading reports, or stdout broke
@@ -106,7 +106,7 @@ func Main(stdin io.Reader, stdout, stderr io.Writer) int {
 	stdin = pollableStdin(stdin)
 	l := &link{log: logger, rejects: newRejectLog(logger, time.Now), exitCh: make(chan struct{})}
 	l.out = newReportWriter(proto, logger, l.exit)
-	l.out.send(conn.LinkHello{PID: os.Getpid(), Protocol: conn.LinkProtocolVersion})
+	l.out.send(linkproto.Hello{PID: os.Getpid(), Protocol: linkproto.ProtocolVersion})
 
 	lines, readErr := l.readLines(stdin)
 	for {
@@ -123,7 +123,7 @@ func Main(stdin io.Reader, stdout, stderr io.Writer) int {
 				lines = nil // wait for exitCh
 				continue
 			}
-			msg, err := conn.DecodeLinkMsg(line)
+			msg, err := linkproto.Decode(line)
 			if err != nil {
 				l.fatal(ExitBadCommand, fmt.Sprintf("bad command: %v", err))
 				lines = nil
@@ -144,7 +144,7 @@ func (l *link) readLines(stdin io.Reader) (<-chan []byte, func() error) {
 	go func() {
 		defer close(lines)
 		sc := bufio.NewScanner(stdin)
-		sc.Buffer(make([]byte, stdinBufInitial), conn.MaxLinkLine)
+		sc.Buffer(make([]byte, stdinBufInitial), linkproto.MaxLine)
 		for sc.Scan() {
 			b := append([]byte(nil), sc.Bytes()...)
 			if len(b) == 0 {
@@ -168,21 +168,21 @@ func (l *link) readLines(stdin io.Reader) (<-chan []byte, func() error) {
 }
 
 // handle runs one command. It never blocks on TWS or the library.
-func (l *link) handle(msg conn.LinkMsg) {
+func (l *link) handle(msg linkproto.Msg) {
 	switch m := msg.(type) {
-	case *conn.LinkPing:
-		l.out.send(conn.LinkPong{N: m.N, Goroutines: runtime.NumGoroutine(), FDs: countFDs()})
-	case *conn.LinkExit:
+	case *linkproto.Ping:
+		l.out.send(linkproto.Pong{Seq: m.Seq, Goroutines: runtime.NumGoroutine(), FDs: countFDs()})
+	case *linkproto.Exit:
 		l.exit(ExitOK)
-	case *conn.LinkConnect:
+	case *linkproto.Connect:
 		if l.active != nil {
-			l.active.finish(conn.LinkClosed{Cause: conn.LinkCauseDropped, Detail: "replaced by a new connect"})
+			l.active.finish(linkproto.Closed{Cause: linkproto.CauseDropped, Detail: "replaced by a new connect"})
 		}
 		l.active = newAttempt(l, *m)
 		go l.active.run()
-	case *conn.LinkDrop:
-		if a := l.current(m.A); a != nil {
-			a.finish(conn.LinkClosed{Cause: conn.LinkCauseDropped})
+	case *linkproto.Drop:
+		if a := l.current(m.Attempt); a != nil {
+			a.finish(linkproto.Closed{Cause: linkproto.CauseDropped})
 		}
 	default:
 		l.request(msg)
@@ -209,12 +209,12 @@ func (l *link) exit(code int) {
 // fatal reports detail to the parent and makes Main return code.
 func (l *link) fatal(code int, detail string) {
 	l.log.Error("fatal", "detail", detail)
-	l.out.send(conn.LinkFatal{Detail: detail})
+	l.out.send(linkproto.Fatal{Detail: detail})
 	l.exit(code)
 }
 
 // recoverGoroutine is deferred at the top of every goroutine the link starts:
-// a bug of ours becomes a LinkFatal instead of a silent crash.
+// a bug of ours becomes a linkproto.Fatal instead of a silent crash.
 func (l *link) recoverGoroutine(name string) {
 	if r := recover(); r != nil {
 		l.fatal(ExitFatal, fmt.Sprintf("panic in %s: %v", name, r))

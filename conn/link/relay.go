@@ -12,7 +12,7 @@ import (
 
 	"github.com/scmhub/ibapi"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 	"github.com/ibwatch/ibwatch/conn/wire"
 )
 
@@ -33,7 +33,7 @@ var relayListening func(port int)
 func (a *attempt) startRelay(tws net.Conn, ver int, connTime string) {
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
-		a.finish(conn.LinkClosed{Cause: conn.LinkCauseLibrary, Detail: "relay listener: " + err.Error()})
+		a.finish(linkproto.Closed{Cause: linkproto.CauseLibrary, Detail: "relay listener: " + err.Error()})
 		return
 	}
 	if !a.own(ln) {
@@ -63,9 +63,9 @@ func (a *attempt) startRelay(tws net.Conn, ver int, connTime string) {
 		err := ec.Connect("127.0.0.1", port, a.cmd.ClientID)
 		switch {
 		case err != nil:
-			a.finish(conn.LinkClosed{Cause: conn.LinkCauseLibrary, Detail: "client library connect: " + err.Error()})
+			a.finish(linkproto.Closed{Cause: linkproto.CauseLibrary, Detail: "client library connect: " + err.Error()})
 		case !ec.IsConnected():
-			a.finish(conn.LinkClosed{Cause: conn.LinkCauseLibrary, Detail: "client library not connected after its handshake"})
+			a.finish(linkproto.Closed{Cause: linkproto.CauseLibrary, Detail: "client library not connected after its handshake"})
 		default:
 			close(connected)
 		}
@@ -85,7 +85,7 @@ func (a *attempt) acceptLoop(ln net.Listener, tws net.Conn, reply []byte) {
 		c, err := tl.Accept()
 		if err != nil {
 			if !took && isTimeout(err) {
-				a.finish(conn.LinkClosed{Cause: conn.LinkCauseLibrary, Detail: "client library did not connect to the relay within " + a.shakeTO.String()})
+				a.finish(linkproto.Closed{Cause: linkproto.CauseLibrary, Detail: "client library did not connect to the relay within " + a.shakeTO.String()})
 			}
 			return // closed by finish
 		}
@@ -114,7 +114,7 @@ func (a *attempt) takeClient(c net.Conn, tws net.Conn, reply []byte, deadline ti
 		return true // the attempt closed meanwhile; nothing more to accept
 	}
 	if _, err := c.Write(reply); err != nil {
-		a.finish(conn.LinkClosed{Cause: conn.LinkCauseLibrary, Detail: "relay: writing the version reply to the client library: " + err.Error()})
+		a.finish(linkproto.Closed{Cause: linkproto.CauseLibrary, Detail: "relay: writing the version reply to the client library: " + err.Error()})
 		return true
 	}
 	_ = c.SetDeadline(time.Time{})
@@ -140,7 +140,7 @@ func (a *attempt) pipeFromTWS(tws, cli net.Conn) {
 			// The library would wait for those bytes forever with the
 			// connection looking healthy (or, just under 16 MiB, fail later
 			// with "token too long").
-			a.finish(conn.LinkClosed{Cause: conn.LinkCauseProtocolError,
+			a.finish(linkproto.Closed{Cause: linkproto.CauseProtocolError,
 				Detail: fmt.Sprintf("TWS sent a frame length of %d bytes (limit %d)", n, wire.MaxLibraryPayload)})
 			return
 		}
@@ -152,7 +152,7 @@ func (a *attempt) pipeFromTWS(tws, cli net.Conn) {
 		}
 		a.inspect(frame[4:])
 		if _, err := cli.Write(frame); err != nil {
-			a.finish(conn.LinkClosed{Cause: conn.LinkCauseLibrary, Detail: "client library socket: " + err.Error()})
+			a.finish(linkproto.Closed{Cause: linkproto.CauseLibrary, Detail: "client library socket: " + err.Error()})
 			return
 		}
 	}
@@ -171,7 +171,7 @@ func (a *attempt) pipeToTWS(cli, tws net.Conn) {
 			}
 		}
 		if rerr != nil {
-			a.finish(conn.LinkClosed{Cause: conn.LinkCauseLibrary, Detail: "client library closed its socket: " + rerr.Error()})
+			a.finish(linkproto.Closed{Cause: linkproto.CauseLibrary, Detail: "client library closed its socket: " + rerr.Error()})
 			return
 		}
 	}
@@ -179,7 +179,7 @@ func (a *attempt) pipeToTWS(cli, tws net.Conn) {
 
 // closedByTWS builds the close report for TWS ending the connection,
 // naming the reason TWS gave just before (1300 port reset, 326 id in use).
-func (a *attempt) closedByTWS(err error) conn.LinkClosed {
+func (a *attempt) closedByTWS(err error) linkproto.Closed {
 	at := time.Now().UnixNano()
 	detail := "TWS closed the connection"
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -188,13 +188,13 @@ func (a *attempt) closedByTWS(err error) conn.LinkClosed {
 	a.seenMu.Lock()
 	code, msg, port := a.seenCode, a.seenMsg, a.newPort
 	a.seenMu.Unlock()
-	cl := conn.LinkClosed{Cause: conn.LinkCauseClosedByTWS, Detail: detail, Code: code, Msg: msg, At: at}
+	cl := linkproto.Closed{Cause: linkproto.CauseClosedByTWS, Detail: detail, Code: code, Msg: msg, At: at}
 	switch code {
 	case 1300:
-		cl.Cause = conn.LinkCausePortReset
+		cl.Cause = linkproto.CausePortReset
 		cl.NewPort = port
 	case 326:
-		cl.Cause = conn.LinkCauseClientIDInUse
+		cl.Cause = linkproto.CauseClientIDInUse
 	}
 	return cl
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/scmhub/ibapi"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // Requests reach the EClient only through the attempt's sender goroutine:
@@ -16,39 +16,39 @@ import (
 
 // request queues a data request for its attempt's sender. Requests for a
 // stale, closed or not yet ready attempt are ignored (the parent only sends
-// them after LinkReady; a late one after a close is normal).
-func (l *link) request(msg conn.LinkMsg) {
+// them after linkproto.Ready; a late one after a close is normal).
+func (l *link) request(msg linkproto.Msg) {
 	var a uint64
 	var call func(*ibapi.EClient)
 	switch m := msg.(type) {
-	case *conn.LinkReqCurrentTime:
-		a = m.A
+	case *linkproto.ReqCurrentTime:
+		a = m.Attempt
 		call = func(ec *ibapi.EClient) { ec.ReqCurrentTime() }
-	case *conn.LinkReqMktData:
-		a = m.A
+	case *linkproto.ReqMktData:
+		a = m.Attempt
 		c := toIBContract(m.Contract)
-		r, gen, snap := m.R, noNUL(m.Generic), m.Snapshot
+		r, gen, snap := m.Req, noNUL(m.Generic), m.Snapshot
 		call = func(ec *ibapi.EClient) { ec.ReqMktData(r, c, gen, snap, false, nil) }
-	case *conn.LinkCancelMktData:
-		a = m.A
-		r := m.R
+	case *linkproto.CancelMktData:
+		a = m.Attempt
+		r := m.Req
 		call = func(ec *ibapi.EClient) { ec.CancelMktData(r) }
-	case *conn.LinkReqMktDataType:
-		a = m.A
+	case *linkproto.ReqMktDataType:
+		a = m.Attempt
 		t := int64(m.Type)
 		call = func(ec *ibapi.EClient) { ec.ReqMarketDataType(t) }
-	case *conn.LinkReqContractDetails:
-		a = m.A
+	case *linkproto.ReqContractDetails:
+		a = m.Attempt
 		c := toIBContract(m.Contract)
-		r := m.R
+		r := m.Req
 		call = func(ec *ibapi.EClient) { ec.ReqContractDetails(r, c) }
-	case *conn.LinkReqSecDefOptParams:
-		a = m.A
-		r, sym, exch, st, con := m.R, noNUL(m.Symbol), noNUL(m.FutFopExch), noNUL(m.SecType), m.UnderConID
+	case *linkproto.ReqSecDefOptParams:
+		a = m.Attempt
+		r, sym, exch, st, con := m.Req, noNUL(m.Symbol), noNUL(m.FutFopExch), noNUL(m.SecType), m.UnderConID
 		call = func(ec *ibapi.EClient) { ec.ReqSecDefOptParams(r, sym, exch, st, con) }
-	case *conn.LinkReqMatchingSymbols:
-		a = m.A
-		r, pat := m.R, noNUL(m.Pattern)
+	case *linkproto.ReqMatchingSymbols:
+		a = m.Attempt
+		r, pat := m.Req, noNUL(m.Pattern)
 		call = func(ec *ibapi.EClient) { ec.ReqMatchingSymbols(r, pat) }
 	default:
 		// A report type sent as a command: the parent is confused.
@@ -92,7 +92,7 @@ func (a *attempt) sender(ec *ibapi.EClient, connected <-chan struct{}) {
 // toIBContract converts our contract for a request. Strike 0 means unset and
 // goes out as an empty field. NUL bytes would break TWS's framing, so they
 // are removed from every string.
-func toIBContract(c conn.Contract) *ibapi.Contract {
+func toIBContract(c linkproto.Contract) *ibapi.Contract {
 	ic := ibapi.NewContract() // Strike = UNSET_FLOAT
 	ic.ConID = c.ConID
 	ic.Symbol = noNUL(c.Symbol)

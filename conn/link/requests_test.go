@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
-var aapl = conn.Contract{Symbol: "AAPL", SecType: "STK", Exchange: "SMART", Currency: "USD"}
+var aapl = linkproto.Contract{Symbol: "AAPL", SecType: "STK", Exchange: "SMART", Currency: "USD"}
 
 // Requests go through the EClient's Req* calls and the answers come back
 // through the wrapper as reports for the right attempt and request id.
@@ -19,9 +19,9 @@ func TestIntegrationDataRequestsRoundTrip(t *testing.T) {
 	connectReady(t, p, srv, 1, 1)
 
 	// Contract details, with LongName repaired from the library's garbling.
-	p.send(conn.LinkReqContractDetails{A: 1, R: 11, Contract: aapl})
-	cd := waitFor(p, func(m conn.LinkContractDetails) bool { return m.R == 11 }).Details
-	waitFor(p, func(m conn.LinkContractDetailsEnd) bool { return m.R == 11 })
+	p.send(linkproto.ReqContractDetails{Attempt: 1, Req: 11, Contract: aapl})
+	cd := waitFor(p, func(m linkproto.ContractData) bool { return m.Req == 11 }).Details
+	waitFor(p, func(m linkproto.ContractDataEnd) bool { return m.Req == 11 })
 	if cd.Contract.Symbol != "AAPL" || cd.Contract.ConID <= 0 {
 		t.Fatalf("contract details %+v", cd)
 	}
@@ -31,16 +31,16 @@ func TestIntegrationDataRequestsRoundTrip(t *testing.T) {
 	t.Logf("AAPL: conId %d, long name %q, min tick %v", cd.Contract.ConID, cd.LongName, cd.MinTick)
 
 	// Option chain parameters for the underlying.
-	p.send(conn.LinkReqSecDefOptParams{A: 1, R: 12, Symbol: "AAPL", SecType: "STK", UnderConID: cd.Contract.ConID})
-	sd := waitFor(p, func(m conn.LinkSecDefOptParams) bool { return m.R == 12 }).Params
-	waitFor(p, func(m conn.LinkSecDefOptParamsEnd) bool { return m.R == 12 })
+	p.send(linkproto.ReqSecDefOptParams{Attempt: 1, Req: 12, Symbol: "AAPL", SecType: "STK", UnderConID: cd.Contract.ConID})
+	sd := waitFor(p, func(m linkproto.SecDefOptParams) bool { return m.Req == 12 }).Params
+	waitFor(p, func(m linkproto.SecDefOptParamsEnd) bool { return m.Req == 12 })
 	if len(sd.Expirations) == 0 || len(sd.Strikes) == 0 || sd.UnderConID != cd.Contract.ConID {
 		t.Fatalf("sec def params %+v", sd)
 	}
 
 	// Symbol search.
-	p.send(conn.LinkReqMatchingSymbols{A: 1, R: 13, Pattern: "AAP"})
-	ss := waitFor(p, func(m conn.LinkSymbolSamples) bool { return m.R == 13 })
+	p.send(linkproto.ReqMatchingSymbols{Attempt: 1, Req: 13, Pattern: "AAP"})
+	ss := waitFor(p, func(m linkproto.SymbolSamples) bool { return m.Req == 13 })
 	found := false
 	for _, s := range ss.Samples {
 		found = found || (s.Symbol == "AAPL" && s.ConID == cd.Contract.ConID)
@@ -50,15 +50,15 @@ func TestIntegrationDataRequestsRoundTrip(t *testing.T) {
 	}
 
 	// Streaming stock quotes, then cancel.
-	p.send(conn.LinkReqMktData{A: 1, R: 14, Contract: aapl})
-	tp := waitFor(p, func(m conn.LinkTickPrice) bool { return m.R == 14 && m.Price > 0 })
-	waitFor(p, func(m conn.LinkTickSize) bool { return m.R == 14 })
-	waitFor(p, func(m conn.LinkMktDataType) bool { return m.R == 14 && m.Type == conn.MDLive })
+	p.send(linkproto.ReqMktData{Attempt: 1, Req: 14, Contract: aapl})
+	tp := waitFor(p, func(m linkproto.TickPrice) bool { return m.Req == 14 && m.Price > 0 })
+	waitFor(p, func(m linkproto.TickSize) bool { return m.Req == 14 })
+	waitFor(p, func(m linkproto.MktDataType) bool { return m.Req == 14 && m.Type == linkproto.MDLive })
 	t.Logf("AAPL tick %d price %v", tp.Tick, tp.Price)
-	p.send(conn.LinkCancelMktData{A: 1, R: 14})
+	p.send(linkproto.CancelMktData{Attempt: 1, Req: 14})
 	heartbeat(t, p, 1) // TWS handles requests in order: the cancel is done
 	mark := p.mark()
-	if _, ok := lookAfter(p, mark, 700*time.Millisecond, func(m conn.LinkTickPrice) bool { return m.R == 14 }); ok {
+	if _, ok := lookAfter(p, mark, 700*time.Millisecond, func(m linkproto.TickPrice) bool { return m.Req == 14 }); ok {
 		t.Errorf("ticks for request 14 after its cancel was processed")
 	}
 
@@ -80,22 +80,22 @@ func TestIntegrationDataRequestsRoundTrip(t *testing.T) {
 	if exp == "" || strike == 0 {
 		t.Fatalf("no monthly expiry or $10 strike in %+v", sd)
 	}
-	opt := conn.Contract{Symbol: "AAPL", SecType: "OPT", Expiry: exp, Strike: strike, Right: "C", Multiplier: "100", Exchange: "SMART", Currency: "USD"}
-	p.send(conn.LinkReqMktData{A: 1, R: 15, Contract: opt, Snapshot: true})
-	to := waitFor(p, func(m conn.LinkTickOption) bool { return m.R == 15 && m.IV != nil && m.Delta != nil })
-	waitFor(p, func(m conn.LinkSnapshotEnd) bool { return m.R == 15 })
+	opt := linkproto.Contract{Symbol: "AAPL", SecType: "OPT", Expiry: exp, Strike: strike, Right: "C", Multiplier: "100", Exchange: "SMART", Currency: "USD"}
+	p.send(linkproto.ReqMktData{Attempt: 1, Req: 15, Contract: opt, Snapshot: true})
+	to := waitFor(p, func(m linkproto.TickOption) bool { return m.Req == 15 && m.IV != nil && m.Delta != nil })
+	waitFor(p, func(m linkproto.SnapshotEnd) bool { return m.Req == 15 })
 	t.Logf("AAPL %s %v C: tick %d iv %v delta %v", exp, strike, to.Tick, *to.IV, *to.Delta)
 	if *to.Delta <= 0 || *to.Delta >= 1 {
 		t.Errorf("call delta %v outside (0,1)", *to.Delta)
 	}
 
 	// Delayed data mode reaches TWS and is reflected on the next request.
-	p.send(conn.LinkReqMktDataType{A: 1, Type: conn.MDDelayed})
-	p.send(conn.LinkReqMktData{A: 1, R: 16, Contract: aapl, Snapshot: true})
-	waitFor(p, func(m conn.LinkMktDataType) bool { return m.R == 16 })
-	waitFor(p, func(m conn.LinkSnapshotEnd) bool { return m.R == 16 })
+	p.send(linkproto.ReqMktDataType{Attempt: 1, Type: linkproto.MDDelayed})
+	p.send(linkproto.ReqMktData{Attempt: 1, Req: 16, Contract: aapl, Snapshot: true})
+	waitFor(p, func(m linkproto.MktDataType) bool { return m.Req == 16 })
+	waitFor(p, func(m linkproto.SnapshotEnd) bool { return m.Req == 16 })
 
-	if n := count[conn.LinkClosed](p, nil); n != 0 {
+	if n := count[linkproto.Closed](p, nil); n != 0 {
 		t.Errorf("attempt closed during requests")
 	}
 }

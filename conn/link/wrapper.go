@@ -7,7 +7,7 @@ import (
 
 	"github.com/scmhub/ibapi"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // wrapper receives the callbacks of one attempt's EClient. It embeds the
@@ -37,7 +37,7 @@ func (w *wrapper) guard(name string) {
 func (w *wrapper) NextValidID(reqID int64) {
 	defer w.guard("NextValidID")
 	if w.a.ready.CompareAndSwap(false, true) {
-		w.a.emit(conn.LinkReady{A: w.a.id, NextValidID: reqID})
+		w.a.emit(linkproto.Ready{Attempt: w.a.id, NextValidID: reqID})
 	}
 }
 
@@ -50,13 +50,13 @@ func (w *wrapper) ManagedAccounts(accountsList []string) {
 			accts = append(accts, s)
 		}
 	}
-	w.a.emit(conn.LinkAccounts{A: w.a.id, Accounts: accts})
+	w.a.emit(linkproto.Accounts{Attempt: w.a.id, Accounts: accts})
 }
 
 // Error forwards TWS's codes and the library's own.
 func (w *wrapper) Error(reqID ibapi.TickerID, errTime int64, errCode int64, errString string, advancedOrderRejectJson string) {
 	defer w.guard("Error")
-	w.a.emit(conn.LinkTWSError{A: w.a.id, R: reqID, Code: errCode, Msg: clipText(errString),
+	w.a.emit(linkproto.TWSError{Attempt: w.a.id, Req: reqID, Code: errCode, Msg: clipText(errString),
 		TimeMs: errTime, Advanced: clipText(advancedOrderRejectJson)})
 }
 
@@ -80,7 +80,7 @@ func clipText(s string) string {
 // CurrentTime answers the heartbeat.
 func (w *wrapper) CurrentTime(t int64) {
 	defer w.guard("CurrentTime")
-	w.a.emit(conn.LinkCurrentTime{A: w.a.id, Unix: t})
+	w.a.emit(linkproto.CurrentTime{Attempt: w.a.id, Unix: t})
 }
 
 // TickPrice forwards a price; unset or non-finite prices are skipped.
@@ -99,7 +99,7 @@ func (w *wrapper) TickPrice(reqID ibapi.TickerID, tickType ibapi.TickType, price
 	if attrib.PreOpen {
 		attr |= 4
 	}
-	w.a.emit(conn.LinkTickPrice{A: w.a.id, R: reqID, Tick: int(tickType), Price: price, Attr: attr})
+	w.a.emit(linkproto.TickPrice{Attempt: w.a.id, Req: reqID, Tick: int(tickType), Price: price, Attr: attr})
 }
 
 // TickSize forwards a size as float64; unset sizes are skipped.
@@ -112,14 +112,14 @@ func (w *wrapper) TickSize(reqID ibapi.TickerID, tickType ibapi.TickType, size i
 	if !usable(f) {
 		return
 	}
-	w.a.emit(conn.LinkTickSize{A: w.a.id, R: reqID, Tick: int(tickType), Size: f})
+	w.a.emit(linkproto.TickSize{Attempt: w.a.id, Req: reqID, Tick: int(tickType), Size: f})
 }
 
 // TickOptionComputation forwards greeks; "not computed" values become nil.
 func (w *wrapper) TickOptionComputation(reqID ibapi.TickerID, tickType ibapi.TickType, tickAttrib int64, impliedVol, delta, optPrice, pvDividend, gamma, vega, theta, undPrice float64) {
 	defer w.guard("TickOptionComputation")
-	w.a.emit(conn.LinkTickOption{
-		A: w.a.id, R: reqID, Tick: int(tickType), Attr: int(tickAttrib),
+	w.a.emit(linkproto.TickOption{
+		Attempt: w.a.id, Req: reqID, Tick: int(tickType), Attr: int(tickAttrib),
 		IV: opt(impliedVol), Delta: opt(delta), OptPrice: opt(optPrice), PvDiv: opt(pvDividend),
 		Gamma: opt(gamma), Vega: opt(vega), Theta: opt(theta), UndPrice: opt(undPrice),
 	})
@@ -131,31 +131,31 @@ func (w *wrapper) TickGeneric(reqID ibapi.TickerID, tickType ibapi.TickType, val
 	if !usable(value) {
 		return
 	}
-	w.a.emit(conn.LinkTickGeneric{A: w.a.id, R: reqID, Tick: int(tickType), Value: value})
+	w.a.emit(linkproto.TickGeneric{Attempt: w.a.id, Req: reqID, Tick: int(tickType), Value: value})
 }
 
 // TickString forwards a string tick (e.g. last timestamp 45).
 func (w *wrapper) TickString(reqID ibapi.TickerID, tickType ibapi.TickType, value string) {
 	defer w.guard("TickString")
-	w.a.emit(conn.LinkTickString{A: w.a.id, R: reqID, Tick: int(tickType), Value: value})
+	w.a.emit(linkproto.TickString{Attempt: w.a.id, Req: reqID, Tick: int(tickType), Value: value})
 }
 
 // TickReqParams forwards the minimum tick and BBO exchange of a subscription.
 func (w *wrapper) TickReqParams(tickerID ibapi.TickerID, minTick float64, bboExchange string, snapshotPermissions int64) {
 	defer w.guard("TickReqParams")
-	w.a.emit(conn.LinkTickReqParams{A: w.a.id, R: tickerID, MinTick: finite(minTick), BBOExchange: bboExchange, Permissions: snapshotPermissions})
+	w.a.emit(linkproto.TickReqParams{Attempt: w.a.id, Req: tickerID, MinTick: finite(minTick), BBOExchange: bboExchange, Permissions: snapshotPermissions})
 }
 
 // MarketDataType forwards the data mode TWS uses for one subscription.
 func (w *wrapper) MarketDataType(reqID int64, marketDataType int64) {
 	defer w.guard("MarketDataType")
-	w.a.emit(conn.LinkMktDataType{A: w.a.id, R: reqID, Type: conn.MarketDataType(marketDataType)})
+	w.a.emit(linkproto.MktDataType{Attempt: w.a.id, Req: reqID, Type: linkproto.MarketDataType(marketDataType)})
 }
 
 // TickSnapshotEnd ends a snapshot request.
 func (w *wrapper) TickSnapshotEnd(reqID int64) {
 	defer w.guard("TickSnapshotEnd")
-	w.a.emit(conn.LinkSnapshotEnd{A: w.a.id, R: reqID})
+	w.a.emit(linkproto.SnapshotEnd{Attempt: w.a.id, Req: reqID})
 }
 
 // ContractDetails forwards one contract row.
@@ -164,19 +164,19 @@ func (w *wrapper) ContractDetails(reqID int64, cd *ibapi.ContractDetails) {
 	if cd == nil { // possible in protobuf mode
 		return
 	}
-	w.a.emit(conn.LinkContractDetails{A: w.a.id, R: reqID, Details: fromIBDetails(cd, w.a.version)})
+	w.a.emit(linkproto.ContractData{Attempt: w.a.id, Req: reqID, Details: fromIBDetails(cd, w.a.version)})
 }
 
 // ContractDetailsEnd ends a contract details request.
 func (w *wrapper) ContractDetailsEnd(reqID int64) {
 	defer w.guard("ContractDetailsEnd")
-	w.a.emit(conn.LinkContractDetailsEnd{A: w.a.id, R: reqID})
+	w.a.emit(linkproto.ContractDataEnd{Attempt: w.a.id, Req: reqID})
 }
 
 // SecurityDefinitionOptionParameter forwards one option-chain row.
 func (w *wrapper) SecurityDefinitionOptionParameter(reqID int64, exchange string, underlyingConID int64, tradingClass string, multiplier string, expirations []string, strikes []float64) {
 	defer w.guard("SecurityDefinitionOptionParameter")
-	p := conn.OptionParams{
+	p := linkproto.OptionParams{
 		Exchange: exchange, UnderConID: underlyingConID, TradingClass: tradingClass, Multiplier: multiplier,
 		Expirations: append([]string{}, expirations...),
 		Strikes:     make([]float64, 0, len(strikes)),
@@ -186,28 +186,28 @@ func (w *wrapper) SecurityDefinitionOptionParameter(reqID int64, exchange string
 			p.Strikes = append(p.Strikes, s)
 		}
 	}
-	w.a.emit(conn.LinkSecDefOptParams{A: w.a.id, R: reqID, Params: p})
+	w.a.emit(linkproto.SecDefOptParams{Attempt: w.a.id, Req: reqID, Params: p})
 }
 
 // SecurityDefinitionOptionParameterEnd ends an option-chain request.
 func (w *wrapper) SecurityDefinitionOptionParameterEnd(reqID int64) {
 	defer w.guard("SecurityDefinitionOptionParameterEnd")
-	w.a.emit(conn.LinkSecDefOptParamsEnd{A: w.a.id, R: reqID})
+	w.a.emit(linkproto.SecDefOptParamsEnd{Attempt: w.a.id, Req: reqID})
 }
 
 // SymbolSamples forwards a symbol search answer.
 func (w *wrapper) SymbolSamples(reqID int64, contractDescriptions []ibapi.ContractDescription) {
 	defer w.guard("SymbolSamples")
-	out := make([]conn.SymbolSample, 0, len(contractDescriptions))
+	out := make([]linkproto.SymbolSample, 0, len(contractDescriptions))
 	for _, d := range contractDescriptions {
-		out = append(out, conn.SymbolSample{
+		out = append(out, linkproto.SymbolSample{
 			ConID: d.Contract.ConID, Symbol: d.Contract.Symbol, SecType: d.Contract.SecType,
 			PrimaryExch: d.Contract.PrimaryExchange, Currency: d.Contract.Currency,
 			Derivatives: append([]string(nil), d.DerivativeSecTypes...),
 			Description: d.Contract.Description,
 		})
 	}
-	w.a.emit(conn.LinkSymbolSamples{A: w.a.id, R: reqID, Samples: out})
+	w.a.emit(linkproto.SymbolSamples{Attempt: w.a.id, Req: reqID, Samples: out})
 }
 
 // ConnectionClosed is informational: the relay has normally reported the
@@ -216,9 +216,9 @@ func (w *wrapper) SymbolSamples(reqID int64, contractDescriptions []ibapi.Contra
 func (w *wrapper) ConnectionClosed() {
 	defer w.guard("ConnectionClosed")
 	if !w.a.isClosed() {
-		w.a.finish(conn.LinkClosed{Cause: conn.LinkCauseLibrary, Detail: "client library closed the connection"})
+		w.a.finish(linkproto.Closed{Cause: linkproto.CauseLibrary, Detail: "client library closed the connection"})
 	}
 }
 
-// ConnectAck needs no report: LinkHandshake and LinkReady bracket it.
+// ConnectAck needs no report: linkproto.Handshake and linkproto.Ready bracket it.
 func (w *wrapper) ConnectAck() {}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ibwatch/ibwatch/conn"
+	"github.com/ibwatch/ibwatch/conn/internal/linkproto"
 )
 
 // reportWriter owns the protocol output: one goroutine writes every line, fed
@@ -42,8 +42,8 @@ func newReportWriter(out io.Writer, log *slog.Logger, onDead func(code int)) *re
 // send queues m. It returns at once when there is room, waits up to
 // reportStall otherwise, and then declares the parent gone. Safe for
 // concurrent use; callers include library callbacks, so it must stay short.
-func (w *reportWriter) send(m conn.LinkMsg) {
-	line, err := conn.EncodeLinkMsg(m)
+func (w *reportWriter) send(m linkproto.Msg) {
+	line, err := linkproto.Encode(m)
 	if err != nil {
 		w.log.Error("dropping a report that does not encode", "err", err)
 		return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/conn/conntest"
+	"github.com/ibwatch/ibwatch/conn/conntest/fastconf"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 )
 
@@ -44,26 +45,14 @@ type rig struct {
 
 func newRig(t *testing.T, before func(*twsim.Server)) *rig {
 	t.Helper()
-	sim := twsim.New(twsim.Config{Listen: "127.0.0.1:0", DupIDCloseDelay: 50 * time.Millisecond})
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
+	sim := conntest.StartSim(t, twsim.Config{DupIDCloseDelay: 50 * time.Millisecond})
 	if before != nil {
 		before(sim)
 	}
 	exp := New()
-	sup, err := conn.New(conn.Config{
-		Host: "127.0.0.1", Port: sim.Port(), ClientIDs: []int64{21, 22, 23},
-		Heartbeat: 200 * time.Millisecond, HeartbeatTimeout: 400 * time.Millisecond,
-		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: time.Second,
-		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
-		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
-		LinkCommand: linkCommand, LinkStderr: io.Discard,
-		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
-		SilentAfter: time.Hour,
-		OnEvent:     exp.Observe,
-	})
+	cfg := fastconf.Config(sim.Port(), linkCommand, 21, 22, 23)
+	cfg.LinkStderr, cfg.OnEvent = io.Discard, exp.Observe
+	sup, err := conn.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -181,7 +181,7 @@ func (ss *session) accountUpdatesLocked(wall time.Time) {
 			h.st.PrimaryExch, "USD", h.Symbol, "NMS", h.Qty, h.price, round2(h.value), h.AvgCost,
 			round2(h.unreal), 0, acct))
 	}
-	ss.enqueueLocked(wire.Encode(inAcctUpdateTime, 1, s.now().In(market.NewYork()).Format("15:04")))
+	ss.enqueueLocked(wire.Encode(inAcctUpdateTime, 1, s.now().In(market.Eastern()).Format("15:04")))
 	ss.acctAt = wall
 }
 

@@ -154,7 +154,7 @@ type hoursText struct{ trading, liquid string }
 // tradingHours lists today and the next two days in TWS's format,
 // "20260115:0400-20260115:2000;...", weekends CLOSED.
 func tradingHours(today time.Time) hoursText {
-	d := today.In(market.NewYork())
+	d := today.In(market.Eastern())
 	var tr, lq []string
 	for i := range 3 {
 		day := d.AddDate(0, 0, i)

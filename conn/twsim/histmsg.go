@@ -68,8 +68,8 @@ func (ss *session) reqHeadTimestampLocked(f *fields) {
 // histHead is where the simulated history starts: the regular open of the
 // first trading day of the year 20 years before the market started.
 func (s *Server) histHead() time.Time {
-	y := s.mkt.Start().In(market.NewYork()).Year() - 20
-	d := time.Date(y, time.January, 2, 9, 30, 0, 0, market.NewYork())
+	y := s.mkt.Start().In(market.Eastern()).Year() - 20
+	d := time.Date(y, time.January, 2, 9, 30, 0, 0, market.Eastern())
 	for !market.IsRegular(d) {
 		d = d.AddDate(0, 0, 1)
 	}

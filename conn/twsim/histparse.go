@@ -73,8 +73,8 @@ func parseDuration(s string, end time.Time) (time.Time, error) {
 		if n > 5000 {
 			break
 		}
-		d := end.In(market.NewYork())
-		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, market.NewYork())
+		d := end.In(market.Eastern())
+		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, market.Eastern())
 		for left := n; ; day = day.AddDate(0, 0, -1) {
 			if market.IsTrading(day.Add(19*time.Hour)) && day.Add(4*time.Hour).Before(end) {
 				if left--; left == 0 {
@@ -106,12 +106,12 @@ func parseEndTime(s string, now time.Time) (time.Time, error) {
 	var err error
 	switch {
 	case len(s) == 8:
-		t, err = time.ParseInLocation("20060102", s, market.NewYork())
+		t, err = time.ParseInLocation("20060102", s, market.Eastern())
 		t = t.AddDate(0, 0, 1)
 	case len(s) >= 17 && s[8] == '-':
 		t, err = time.Parse("20060102-15:04:05", s[:17])
 	case len(s) >= 17:
-		loc := market.NewYork()
+		loc := market.Eastern()
 		if zone := strings.TrimSpace(s[17:]); zone != "" {
 			switch zone {
 			case "US/Eastern", "EST", "EDT", "America/New_York":
@@ -146,15 +146,15 @@ func clipN(s string) string {
 // as "yyyyMMdd HH:mm:ss US/Eastern" (formatDate 1) or epoch seconds (2).
 func barDate(t time.Time, size market.BarSize, format int64) string {
 	if size.Unit != market.Fixed {
-		return t.In(market.NewYork()).Format("20060102")
+		return t.In(market.Eastern()).Format("20060102")
 	}
 	if format == 2 {
 		return strconv.FormatInt(t.Unix(), 10)
 	}
-	return t.In(market.NewYork()).Format("20060102 15:04:05") + " US/Eastern"
+	return t.In(market.Eastern()).Format("20060102 15:04:05") + " US/Eastern"
 }
 
 // spanDate formats the start and end of HISTORICAL_DATA_END.
 func spanDate(t time.Time) string {
-	return t.In(market.NewYork()).Format("20060102 15:04:05") + " US/Eastern"
+	return t.In(market.Eastern()).Format("20060102 15:04:05") + " US/Eastern"
 }

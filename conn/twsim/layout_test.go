@@ -9,7 +9,7 @@ import (
 )
 
 // These tests pin field counts and version fields at each negotiated version
-// (tws-wire.md §3). A strict client such as stoqey rejects a message with one
+// (TWS adds fields to a message as the server version grows). A strict client such as stoqey rejects a message with one
 // field too many or too few, which the Go client would silently tolerate.
 
 func TestContractDataLayout(t *testing.T) {

@@ -200,7 +200,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg.Portfolio = &p
 	}
 	if f.start != "" {
-		t0, err := time.ParseInLocation("2006-01-02 15:04", f.start, market.NewYork())
+		t0, err := time.ParseInLocation("2006-01-02 15:04", f.start, market.Eastern())
 		if err != nil {
 			fmt.Fprintf(stderr, "ibwatch sim: --start %q: want New York time as \"2006-01-02 15:04\"\n", f.start)
 			return 2

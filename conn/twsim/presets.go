@@ -9,9 +9,11 @@ import (
 )
 
 // rawPreset is a named piece of hostile server output for reliability
-// tests. What each one does to the Go client (ibapi-notes.md §4, §2.2) is in
-// its text; a crash there is the point: the link child process must die and
-// be restarted without taking the dashboard with it.
+// tests. What each one does to the Go client is in its text: the library
+// has no recover, so a field it cannot decode panics its decoder goroutine,
+// and a huge length prefix stalls its reader forever while it still reports
+// itself connected. A crash there is the point: the link child process must
+// die and be restarted without taking the dashboard with it.
 type rawPreset struct {
 	text  string
 	bytes func() []byte // exact bytes; nil → inject instead

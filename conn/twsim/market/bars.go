@@ -111,8 +111,8 @@ type keyCache struct {
 // calendar for days and longer, bars aligned to New York midnight).
 func (c *keyCache) key(t int64, size BarSize) int64 {
 	if t < c.lo || t >= c.hi {
-		ny := time.Unix(t, 0).In(NewYork())
-		midnight := time.Date(ny.Year(), ny.Month(), ny.Day(), 0, 0, 0, 0, NewYork())
+		ny := time.Unix(t, 0).In(Eastern())
+		midnight := time.Date(ny.Year(), ny.Month(), ny.Day(), 0, 0, 0, 0, Eastern())
 		c.lo, c.hi = midnight.Unix(), midnight.AddDate(0, 0, 1).Unix()
 		switch size.Unit {
 		case Day:
@@ -121,7 +121,7 @@ func (c *keyCache) key(t int64, size BarSize) int64 {
 			back := (int(ny.Weekday()) + 6) % 7 // days since Monday
 			c.dayKey = midnight.AddDate(0, 0, -back).Unix()
 		case Month:
-			c.dayKey = time.Date(ny.Year(), ny.Month(), 1, 0, 0, 0, 0, NewYork()).Unix()
+			c.dayKey = time.Date(ny.Year(), ny.Month(), 1, 0, 0, 0, 0, Eastern()).Unix()
 		}
 	}
 	if size.Unit != Fixed {

@@ -53,7 +53,7 @@ func TestBarsMeetTheStream(t *testing.T) {
 		}
 	}
 	for _, b := range min1 {
-		ny := b.Time.In(NewYork())
+		ny := b.Time.In(Eastern())
 		if !IsRegular(b.Time) || ny.Weekday() == time.Saturday || ny.Weekday() == time.Sunday {
 			t.Fatalf("regular-hours bar at %v", ny)
 		}
@@ -82,7 +82,7 @@ func TestBarsMeetTheStream(t *testing.T) {
 	ext, _ := m.Bars("AAPL", from, now, BarSize{Unit: Fixed, Len: time.Hour}, Trades, false)
 	early := false
 	for _, b := range ext {
-		if b.Time.In(NewYork()).Hour() < 9 {
+		if b.Time.In(Eastern()).Hour() < 9 {
 			early = true
 		}
 	}

@@ -5,10 +5,11 @@ import (
 	"time"
 )
 
-// NewYork is the exchange time zone, loaded once. Without tzdata on the machine it falls
-// back to a fixed UTC-5 (EST), which moves session times by an hour in
-// summer and nothing else.
-var NewYork = sync.OnceValue(func() *time.Location {
+// Eastern returns the exchange time zone (America/New_York, which TWS
+// calls US/Eastern), loaded on first use. Without tzdata on the machine it
+// falls back to a fixed UTC-5 (EST), which moves session times by an hour
+// in summer and nothing else.
+var Eastern = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		return time.FixedZone("EST", -5*3600)
@@ -141,18 +142,18 @@ func thirdFriday(y int, m time.Month) time.Time {
 // expiryClose returns the instant an option expiring on day d stops trading:
 // 16:00 New York time.
 func expiryClose(d time.Time) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 16, 0, 0, 0, NewYork())
+	return time.Date(d.Year(), d.Month(), d.Day(), 16, 0, 0, 0, Eastern())
 }
 
 // sessionFraction returns how much of the regular session (09:30 to 16:00
 // New York) has elapsed at t: 0 before the open and on non-trading days, 1
 // after the close.
 func sessionFraction(t time.Time) float64 {
-	ny := t.In(NewYork())
+	ny := t.In(Eastern())
 	if !isTradingDay(dayOf(ny)) {
 		return 0
 	}
-	open := time.Date(ny.Year(), ny.Month(), ny.Day(), 9, 30, 0, 0, NewYork())
+	open := time.Date(ny.Year(), ny.Month(), ny.Day(), 9, 30, 0, 0, Eastern())
 	f := ny.Sub(open).Hours() / 6.5
 	return min(max(f, 0), 1)
 }

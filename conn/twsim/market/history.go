@@ -28,7 +28,7 @@ const (
 // IsTrading reports whether US stocks trade at t: a trading day between
 // 04:00 and 20:00 New York time. Outside it no trade prints.
 func IsTrading(t time.Time) bool {
-	ny := t.In(NewYork())
+	ny := t.In(Eastern())
 	m := ny.Hour()*60 + ny.Minute()
 	return m >= extOpenMin && m < extCloseMin && isTradingDay(dayOf(ny))
 }
@@ -36,7 +36,7 @@ func IsTrading(t time.Time) bool {
 // IsRegular reports whether t is in the regular session (09:30 to 16:00 New
 // York on a trading day).
 func IsRegular(t time.Time) bool {
-	ny := t.In(NewYork())
+	ny := t.In(Eastern())
 	m := ny.Hour()*60 + ny.Minute()
 	return m >= rthOpenMin && m < rthCloseMin && isTradingDay(dayOf(ny))
 }
@@ -44,7 +44,7 @@ func IsRegular(t time.Time) bool {
 // lastTradingInstant returns the end of the last trading session (20:00
 // New York) before t.
 func lastTradingInstant(t time.Time) time.Time {
-	ny := t.In(NewYork())
+	ny := t.In(Eastern())
 	d := dayOf(ny)
 	if ny.Hour()*60+ny.Minute() < extCloseMin {
 		d = d.AddDate(0, 0, -1)
@@ -52,7 +52,7 @@ func lastTradingInstant(t time.Time) time.Time {
 	for !isTradingDay(d) {
 		d = d.AddDate(0, 0, -1)
 	}
-	return time.Date(d.Year(), d.Month(), d.Day(), 20, 0, 0, 0, NewYork())
+	return time.Date(d.Year(), d.Month(), d.Day(), 20, 0, 0, 0, Eastern())
 }
 
 // minute is one trading minute of a stock's price path: last-trade OHLC
@@ -96,14 +96,14 @@ type tradingMinute struct {
 // from, newest first.
 func tradingMinutesBack(from, end time.Time) []tradingMinute {
 	endU, fromU := end.Unix()/60*60, from.Unix()/60*60
-	first := dayOf(from.In(NewYork())).AddDate(0, 0, -1)
-	day := dayOf(end.In(NewYork()))
+	first := dayOf(from.In(Eastern())).AddDate(0, 0, -1)
+	day := dayOf(end.In(Eastern()))
 	out := make([]tradingMinute, 0, int(end.Sub(from).Hours()/24*5/7*(extCloseMin-extOpenMin))+extCloseMin)
 	for ; !day.Before(first); day = day.AddDate(0, 0, -1) {
 		if !isTradingDay(day) {
 			continue
 		}
-		mid := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, NewYork()).Unix()
+		mid := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, Eastern()).Unix()
 		for m := extCloseMin - 1; m >= extOpenMin; m-- {
 			t := mid + int64(m)*60
 			if t < endU && t >= fromU {
@@ -130,13 +130,13 @@ func (e *entry) minuteVol(reg bool) float64 {
 // date than the start equals the market's previous close: the history
 // meets the streamed prices at both ends. It does not depend on from.
 func (m *Market) synthMinutes(e *entry, from time.Time) []minute {
-	startNY := m.start.In(NewYork())
+	startNY := m.start.In(Eastern())
 	// The previous close: 15:59 of the last trading day before the start's date.
 	prev := dayOf(startNY).AddDate(0, 0, -1)
 	for !isTradingDay(prev) {
 		prev = prev.AddDate(0, 0, -1)
 	}
-	closeMin := time.Date(prev.Year(), prev.Month(), prev.Day(), 15, 59, 0, 0, NewYork())
+	closeMin := time.Date(prev.Year(), prev.Month(), prev.Day(), 15, 59, 0, 0, Eastern())
 	lo := from
 	if closeMin.Before(lo) {
 		lo = closeMin

@@ -141,7 +141,7 @@ func (m *Market) Step(now time.Time) {
 		return
 	}
 	dt := yearsUntil(m.last, now)
-	rolled := !dayOf(now.In(NewYork())).Equal(dayOf(m.last.In(NewYork())))
+	rolled := !dayOf(now.In(Eastern())).Equal(dayOf(m.last.In(Eastern())))
 	volFrac := sessionFraction(now)
 	if !rolled {
 		volFrac -= sessionFraction(m.last)

@@ -150,7 +150,7 @@ func TestStockQuotesLookReal(t *testing.T) {
 	maxVol := 0.0
 	for _, now := range stepTimes() {
 		m.Step(now)
-		day := dayOf(now.In(NewYork()))
+		day := dayOf(now.In(Eastern()))
 		for _, s := range m.Universe().Stocks() {
 			q, _ := m.Quote(s.Symbol)
 			spreadC := math.Round((q.Ask - q.Bid) * 100)

@@ -38,7 +38,7 @@ func (m *Market) OptionQuote(o Option, now time.Time) (OptQuote, bool) {
 		return OptQuote{}, false
 	}
 	closeAt := expiryClose(day)
-	if dayOf(now.In(NewYork())).After(day) {
+	if dayOf(now.In(Eastern())).After(day) {
 		return OptQuote{}, false
 	}
 	m.mu.Lock()
@@ -144,7 +144,7 @@ func smileVol(e *entry, S, K, T float64) float64 {
 // round strikes.
 func openInterest(e *entry, o Option, day, now time.Time) float64 {
 	h := unit(mix(uint64(o.ConID) ^ 0x0123456789))
-	years := max(day.Sub(dayOf(now.In(NewYork()))).Hours()/24, 1) / 365
+	years := max(day.Sub(dayOf(now.In(Eastern()))).Hours()/24, 1) / 365
 	width := max(0.05, 0.8*e.Vol*math.Sqrt(years))
 	x := math.Log(o.Strike/e.Price) / width
 	oi := [...]float64{8000, 8000, 2500, 800}[e.liquidity()] * math.Exp(-x*x/2) * (0.4 + 1.2*h)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ibwatch/ibwatch/conn"
 	"github.com/ibwatch/ibwatch/conn/conntest"
+	"github.com/ibwatch/ibwatch/conn/conntest/fastconf"
 	"github.com/ibwatch/ibwatch/conn/twsim"
 )
 
@@ -21,16 +22,11 @@ func LiveSup(t *testing.T, ids ...int64) (*twsim.Server, *conn.Supervisor) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sim.Close() })
-	sup, err := conn.New(conn.Config{
-		Host: "127.0.0.1", Port: sim.Port(), ClientIDs: ids,
-		Heartbeat: 200 * time.Millisecond, HeartbeatTimeout: 600 * time.Millisecond,
-		DialTimeout: 500 * time.Millisecond, HandshakeTimeout: 2 * time.Second,
-		BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
-		IDRetryPause: 100 * time.Millisecond, StableAfter: 500 * time.Millisecond,
-		LinkCommand:      conntest.MustLinkCommand(t),
-		LinkPingInterval: 500 * time.Millisecond, LinkPingTimeout: 2 * time.Second,
-		SilentAfter: time.Hour,
-	})
+	// A little more slack than fastconf's: a pane's tests run beside
+	// their own goroutines and Bubble Tea's.
+	cfg := fastconf.Config(sim.Port(), conntest.MustLinkCommand(t), ids...)
+	cfg.HeartbeatTimeout, cfg.HandshakeTimeout = 600*time.Millisecond, 2*time.Second
+	sup, err := conn.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,13 +9,16 @@ import (
 	"github.com/ibwatch/ibwatch/conn/ibc"
 )
 
+// The counters behind Supervisor.Metrics, kept by the supervisor goroutine.
+// (Package conn/obs is what exports them: Prometheus /metrics and /healthz.)
+
 // rttWindow is how many recent heartbeat RTTs the quantiles cover.
 const rttWindow = 1024
 
-// metricsState holds the counters behind Metrics. It is guarded by the
+// counters holds the counters behind Metrics. It is guarded by the
 // supervisor's mutex: the supervisor goroutine writes through with, readers
 // take a snapshot.
-type metricsState struct {
+type counters struct {
 	start      time.Time
 	connects   int64
 	reconnects int64
@@ -41,7 +44,7 @@ type metricsState struct {
 	remedies           map[string]int64 // "COMMAND/outcome" (remedy.go)
 }
 
-func (m *metricsState) init(now time.Time) {
+func (m *counters) init(now time.Time) {
 	m.start = now
 	m.disc = map[Cause]int64{}
 	m.bySev = map[Severity]int64{}
@@ -50,24 +53,24 @@ func (m *metricsState) init(now time.Time) {
 }
 
 // remedy counts an IBC command sent, answered or withheld, by outcome.
-func (m *metricsState) remedy(cmd ibc.Command, outcome string) {
+func (m *counters) remedy(cmd ibc.Command, outcome string) {
 	m.remedies[string(cmd)+"/"+outcome]++
 }
 
 // with runs f with the lock held.
-func (m *metricsState) with(l *sync.Mutex, f func(*metricsState)) {
+func (m *counters) with(l *sync.Mutex, f func(*counters)) {
 	l.Lock()
 	defer l.Unlock()
 	f(m)
 }
 
-func (m *metricsState) snapshotConnects(l *sync.Mutex) int64 {
+func (m *counters) snapshotConnects(l *sync.Mutex) int64 {
 	l.Lock()
 	defer l.Unlock()
 	return m.connects
 }
 
-func (m *metricsState) stateChange(now time.Time, from, to State) {
+func (m *counters) stateChange(now time.Time, from, to State) {
 	if from == StateConnected && !m.upSince.IsZero() {
 		m.upTotal += now.Sub(m.upSince)
 		m.upSince = time.Time{}
@@ -88,7 +91,7 @@ func (m *metricsState) stateChange(now time.Time, from, to State) {
 	}
 }
 
-func (m *metricsState) endRefused(now time.Time) {
+func (m *counters) endRefused(now time.Time) {
 	if !m.refusedSince.IsZero() {
 		m.refusedTotal += now.Sub(m.refusedSince)
 		m.refusedSince = time.Time{}
@@ -96,9 +99,9 @@ func (m *metricsState) endRefused(now time.Time) {
 }
 
 // tcpUp: TWS accepted a socket, so it is not down.
-func (m *metricsState) tcpUp(now time.Time) { m.endRefused(now) }
+func (m *counters) tcpUp(now time.Time) { m.endRefused(now) }
 
-func (m *metricsState) failed(now time.Time, cause Cause) {
+func (m *counters) failed(now time.Time, cause Cause) {
 	m.failedN++
 	if cause == CauseRefused {
 		if m.refusedSince.IsZero() {
@@ -109,7 +112,7 @@ func (m *metricsState) failed(now time.Time, cause Cause) {
 	}
 }
 
-func (m *metricsState) lost(now time.Time, cause Cause, detect time.Duration) {
+func (m *counters) lost(now time.Time, cause Cause, detect time.Duration) {
 	m.disc[cause]++
 	if cause == CauseForced || cause == CauseShutdown {
 		return // the user ended the session: nothing was detected
@@ -118,7 +121,7 @@ func (m *metricsState) lost(now time.Time, cause Cause, detect time.Duration) {
 	m.detMax = max(m.detMax, detect)
 }
 
-func (m *metricsState) up(now time.Time, reconn time.Duration, hadLoss bool) {
+func (m *counters) up(now time.Time, reconn time.Duration, hadLoss bool) {
 	m.connects++
 	m.endRefused(now)
 	if hadLoss {
@@ -128,14 +131,14 @@ func (m *metricsState) up(now time.Time, reconn time.Duration, hadLoss bool) {
 	}
 }
 
-func (m *metricsState) heartbeat(rtt time.Duration) {
+func (m *counters) heartbeat(rtt time.Duration) {
 	m.heartbeats++
 	m.rttLast = rtt
 	m.rtts[m.rttN%rttWindow] = rtt
 	m.rttN++
 }
 
-func (m *metricsState) event(ev Event) {
+func (m *counters) event(ev Event) {
 	m.bySev[ev.Severity]++
 	if ev.Kind == KindTWS && ev.Code != 0 {
 		m.byCode[ev.Code]++
@@ -143,7 +146,7 @@ func (m *metricsState) event(ev Event) {
 }
 
 // snapshot computes Metrics at now.
-func (m *metricsState) snapshot(now time.Time) Metrics {
+func (m *counters) snapshot(now time.Time) Metrics {
 	out := Metrics{
 		Start: m.start, Uptime: now.Sub(m.start),
 		Connects: m.connects, Disconnects: maps.Clone(m.disc), FailedAttempts: m.failedN,
