@@ -32,8 +32,10 @@ type scanOptions struct {
 	wait     time.Duration
 	maxTime  time.Duration
 	endpoint endpoint
-	// sel is the candidate selection for every deal.
-	sel Selection
+	// sel is the candidate selection for every deal; perDeal a deal's
+	// own (by symbol, from the config).
+	sel     Selection
+	perDeal map[string]Selection
 }
 
 const scanUsage = `usage: ibwatch scan [SYMBOL...] [flags]
@@ -167,6 +169,7 @@ func ScanMain(ctx context.Context, args []string, stdout, stderr io.Writer, prog
 		return int(code)
 	}
 	o.endpoint.useDefaults(d, o.given)
+	o.useScanDefaults(d)
 	var deals []Deal
 	if err == nil {
 		deals, err = pickDeals(d.Deals, o)
@@ -203,7 +206,7 @@ func ScanMain(ctx context.Context, args []string, stdout, stderr io.Writer, prog
 func scanOnce(ctx context.Context, f *Fetcher, deals []Deal, o scanOptions, lines int, stdout, stderr io.Writer, progress bool) int {
 	sctx, cancel := context.WithTimeout(ctx, o.maxTime)
 	defer cancel()
-	so := ScanOptions{Lines: lines, Wait: o.wait, Kinds: o.filter.Kinds, Selection: o.sel}
+	so := ScanOptions{Lines: lines, Wait: o.wait, Kinds: o.filter.Kinds, Selection: o.sel, PerDeal: o.perDeal}
 	if progress {
 		so.Progress = func(p Progress) {
 			fmt.Fprintf(stderr, "\r\x1b[Kscanning: %d/%d deals · %d/%d contracts · ~%s left",
