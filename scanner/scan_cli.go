@@ -110,7 +110,19 @@ func parseScanArgs(args []string, stderr io.Writer) (scanOptions, error) {
 			return o, fmt.Errorf("%s %v: want a number ≥ 0", f.name, f.v)
 		}
 	}
+	// The scanner reads 0 (or a fraction beyond 10) as "unset" and would
+	// quietly use its default instead.
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"--days-before", o.sel.DaysBefore}, {"--after", o.sel.After}, {"--short-within", o.sel.ShortWithin}} {
+		if f.v < 1 {
+			return o, fmt.Errorf("%s %d: want at least 1", f.name, f.v)
+		}
+	}
 	switch {
+	case !(o.sel.ShortPutHi > 0) || o.sel.ShortPutHi > 10:
+		return o, fmt.Errorf("--short-put-max %v: want a fraction of the deal price above 0 and at most 10, e.g. 1.03", o.sel.ShortPutHi)
 	case !finite(o.filter.MinAnnual):
 		return o, errors.New("--min-annual: want a number")
 	case o.json && o.csv:
