@@ -25,7 +25,7 @@ func runChain(args []string) int {
 }
 
 // runScan runs `ibwatch scan [SYMBOL...] …` over the config file's deals,
-// with its endpoint (flags on the command line win).
+// with its endpoint and its [scan] defaults (flags on the command line win).
 func runScan(args []string) int {
 	c := &oneShot{name: "scan", env: config.OSEnv{}}
 	defer c.close()
@@ -71,7 +71,8 @@ func (c *oneShot) configure(path string) (scanner.Defaults, int) {
 		cfg.Logger, cfg.LinkStderr = lg.With("component", c.name), logw
 		return conn.New(cfg)
 	}
-	return scanner.Defaults{Host: s.Host, Port: s.Port, Deals: s.Deals, NewSup: newSup}, scanner.ExitOK
+	return scanner.Defaults{Host: s.Host, Port: s.Port, Deals: s.Deals, NewSup: newSup,
+		Selection: s.Scan.Selection, PerDeal: s.PerDeal(), Sort: s.Scan.Sort, Filter: s.Scan.Filter}, scanner.ExitOK
 }
 
 // close closes the log file, if configure opened it.

@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ibwatch/ibwatch/internal/config"
+	"github.com/ibwatch/ibwatch/scanner"
 )
 
 // TestScanCommandAgainstSim runs the binary a user builds: `ibwatch sim`
@@ -75,5 +78,35 @@ func TestScanCommandAgainstSim(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "NaN") {
 		t.Error("NaN in the JSON")
+	}
+}
+
+// TestScanDefaultsComeFromConfig: `ibwatch scan`'s Configure hands the
+// config file's [scan] table and each deal's own selection keys to the
+// scan as its defaults.
+func TestScanDefaultsComeFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ibwatch.toml")
+	body := "state_dir = \"state\"\n[scan]\ndays_before = 30\nlong = [0.8, 0.95]\nsort = \"ev\"\nmin_oi = 25\nkinds = [\"put_vertical\"]\n" +
+		"\n[deals.XYZ]\nprice = 25.5\nclose = 2027-03-31\ndividends = 0.25\nprobability = 0.9\nshort_within = 2\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := &oneShot{name: "scan", env: config.OSEnv{}}
+	defer c.close()
+	d, code := c.configure(cfg)
+	if code != scanner.ExitOK {
+		t.Fatalf("configure: exit %d", code)
+	}
+	sel := scanner.DefaultSelection()
+	sel.DaysBefore, sel.LongLo, sel.LongHi = 30, 0.8, 0.95
+	own := sel
+	own.ShortWithin = 2
+	if d.Selection != sel || d.PerDeal["XYZ"] != own || d.Sort != scanner.SortEV || d.Filter.MinOI != 25 ||
+		len(d.Filter.Kinds) != 1 || !d.Filter.Kinds[scanner.KindPutVertical] {
+		t.Errorf("defaults: selection %+v, own %+v, sort %v, filter %+v", d.Selection, d.PerDeal, d.Sort, d.Filter)
+	}
+	if xyz, ok := scanner.FindDeal(d.Deals, "XYZ"); !ok || xyz.Dividends != 0.25 || xyz.Prob != 0.9 {
+		t.Errorf("deal %+v", xyz)
 	}
 }

@@ -59,8 +59,11 @@ func runTUI(ctx context.Context, s *config.Settings, sup *conn.Supervisor, cfg c
 		Styles: styles, Context: ctx,
 	})
 	// The scan leaves a default chain's lines free under the budget.
+	// The config's [scan] table gives the pane its selection, ranking,
+	// filters and re-scan interval; the keys change them while it runs.
 	scans := scan.New(scan.Options{Client: sup, Deals: s.Deals, Styles: styles, Context: ctx,
-		Lines: max(1, sup.Config().MaxLines-(2*scanner.DefaultStrikes+1))})
+		Lines:     max(1, sup.Config().MaxLines-(2*scanner.DefaultStrikes+1)),
+		Selection: s.Scan.Selection, PerDeal: s.PerDeal(), Sort: s.Scan.Sort, Filter: s.Scan.Filter, Every: s.Scan.Every})
 	model := tui.New(tui.Options{
 		Sup: sup, History: history, Styles: styles, Bell: s.Bell,
 		BellFunc: func() { _, _ = os.Stdout.WriteString("\a") },

@@ -79,3 +79,47 @@ func TestConfigFlag(t *testing.T) {
 		t.Errorf("scan defaults: %s:%d, err %v; want the given host and the configured port", o.endpoint.host, o.endpoint.port, err)
 	}
 }
+
+// TestScanDefaultsFromConfig: `ibwatch scan` takes the configured
+// selection, each deal's own, the ranking and the filters; each flag on
+// the command line wins, in a deal's own selection too.
+func TestScanDefaultsFromConfig(t *testing.T) {
+	conf := Selection{DaysBefore: 45, After: 3, Unknown: 3, LongLo: 0.8, LongHi: 1, ShortCallLo: 0.97, ShortCallHi: 1.08, ShortPutHi: 1.02, ShortWithin: 3}
+	own := conf
+	own.LongLo, own.LongHi, own.ShortWithin = 0.9, 1, 2
+	d := Defaults{Selection: conf, PerDeal: map[string]Selection{"ATVI": own}, Sort: SortEV,
+		Filter: Filter{MinOI: 10, MaxWidth: 0.25, MinAnnual: 0.05, MaxLoss: 12.5, Kinds: map[Kind]bool{KindCallVertical: true}, PreClose: true}}
+
+	o, err := parseScanArgs(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.useScanDefaults(d)
+	if o.sel != conf || o.perDeal["ATVI"] != own || o.sort != SortEV || o.filter.MinOI != 10 || o.filter.MaxWidth != 0.25 ||
+		o.filter.MinAnnual != 0.05 || o.filter.MaxLoss != 12.5 || !o.filter.Kinds[KindCallVertical] || len(o.filter.Kinds) != 1 || !o.filter.PreClose {
+		t.Errorf("without flags: sel %+v own %+v sort %v filter %+v", o.sel, o.perDeal, o.sort, o.filter)
+	}
+
+	o, err = parseScanArgs([]string{"--long", "0.7-0.95", "--short-within", "5", "--sort", "loss", "--min-oi", "0", "--kinds", "stock"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.useScanDefaults(d)
+	wantSel := conf
+	wantSel.LongLo, wantSel.LongHi, wantSel.ShortWithin = 0.7, 0.95, 5
+	wantOwn := own
+	wantOwn.LongLo, wantOwn.LongHi, wantOwn.ShortWithin = 0.7, 0.95, 5
+	if o.sel != wantSel || o.perDeal["ATVI"] != wantOwn {
+		t.Errorf("flags must win: sel %+v own %+v; want %+v and %+v", o.sel, o.perDeal["ATVI"], wantSel, wantOwn)
+	}
+	if o.sort != SortLossIfBreak || o.filter.MinOI != 0 || o.filter.MaxWidth != 0.25 || !o.filter.Kinds[KindStock] || o.filter.Kinds[KindCallVertical] {
+		t.Errorf("flags must win: sort %v filter %+v", o.sort, o.filter)
+	}
+
+	// No configuration: the scanner's own defaults, as before.
+	o, _ = parseScanArgs(nil, io.Discard)
+	o.useScanDefaults(Defaults{})
+	if o.sel.withDefaults() != DefaultSelection() || o.perDeal != nil || o.sort != SortAnnual || o.filter.Kinds != nil || o.filter.MinOI != 0 {
+		t.Errorf("no config: sel %+v sort %v filter %+v", o.sel, o.sort, o.filter)
+	}
+}

@@ -32,8 +32,10 @@ type scanOptions struct {
 	wait     time.Duration
 	maxTime  time.Duration
 	endpoint endpoint
-	// sel is the candidate selection for every deal.
-	sel Selection
+	// sel is the candidate selection for every deal; perDeal a deal's
+	// own (by symbol, from the config).
+	sel     Selection
+	perDeal map[string]Selection
 }
 
 const scanUsage = `usage: ibwatch scan [SYMBOL...] [flags]
@@ -108,7 +110,19 @@ func parseScanArgs(args []string, stderr io.Writer) (scanOptions, error) {
 			return o, fmt.Errorf("%s %v: want a number ≥ 0", f.name, f.v)
 		}
 	}
+	// The scanner reads 0 (or a fraction beyond 10) as "unset" and would
+	// quietly use its default instead.
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"--days-before", o.sel.DaysBefore}, {"--after", o.sel.After}, {"--short-within", o.sel.ShortWithin}} {
+		if f.v < 1 {
+			return o, fmt.Errorf("%s %d: want at least 1", f.name, f.v)
+		}
+	}
 	switch {
+	case !(o.sel.ShortPutHi > 0) || o.sel.ShortPutHi > 10:
+		return o, fmt.Errorf("--short-put-max %v: want a fraction of the deal price above 0 and at most 10, e.g. 1.03", o.sel.ShortPutHi)
 	case !finite(o.filter.MinAnnual):
 		return o, errors.New("--min-annual: want a number")
 	case o.json && o.csv:
@@ -167,6 +181,7 @@ func ScanMain(ctx context.Context, args []string, stdout, stderr io.Writer, prog
 		return int(code)
 	}
 	o.endpoint.useDefaults(d, o.given)
+	o.useScanDefaults(d)
 	var deals []Deal
 	if err == nil {
 		deals, err = pickDeals(d.Deals, o)
@@ -203,7 +218,7 @@ func ScanMain(ctx context.Context, args []string, stdout, stderr io.Writer, prog
 func scanOnce(ctx context.Context, f *Fetcher, deals []Deal, o scanOptions, lines int, stdout, stderr io.Writer, progress bool) int {
 	sctx, cancel := context.WithTimeout(ctx, o.maxTime)
 	defer cancel()
-	so := ScanOptions{Lines: lines, Wait: o.wait, Kinds: o.filter.Kinds, Selection: o.sel}
+	so := ScanOptions{Lines: lines, Wait: o.wait, Kinds: o.filter.Kinds, Selection: o.sel, PerDeal: o.perDeal}
 	if progress {
 		so.Progress = func(p Progress) {
 			fmt.Fprintf(stderr, "\r\x1b[Kscanning: %d/%d deals · %d/%d contracts · ~%s left",

@@ -246,4 +246,10 @@ func TestParseScanFlags(t *testing.T) {
 	if _, err := parseScanArgs([]string{"--long", "1-0.5"}, &errb); err == nil {
 		t.Error("--long 1-0.5 accepted")
 	}
+	// 0 would quietly become the scanner's default: refused, named.
+	for _, bad := range [][]string{{"--days-before", "0"}, {"--after", "-1"}, {"--short-within", "0"}, {"--short-put-max", "0"}, {"--short-put-max", "11"}} {
+		if _, err := parseScanArgs(bad, &errb); err == nil || !strings.Contains(err.Error(), bad[0]) {
+			t.Errorf("%v: %v", bad, err)
+		}
+	}
 }

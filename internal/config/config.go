@@ -31,7 +31,8 @@ import (
 // has checked every value: a Settings from Load is ready to use.
 //
 // Each field holds the key of the same name (Host: host, ClientIDs:
-// client_id, IBCAddress: ibc_address, Deals: the [deals.SYMBOL] tables);
+// client_id, IBCAddress: ibc_address, Deals: the [deals.SYMBOL] tables; Scan: the [scan]
+// table);
 // `ibwatch config --init` writes what each one means.
 type Settings struct {
 	Host             string
@@ -63,6 +64,7 @@ type Settings struct {
 	IBCMaxRestarts   int
 	Watchlist        []string
 	Deals            []scanner.Deal
+	Scan             ScanSettings // the [scan] table
 
 	location *time.Location // Timezone, loaded
 
@@ -73,6 +75,8 @@ type Settings struct {
 
 	origins    map[string]origin // key → where its value came from
 	dealOrigin map[string]origin // deal symbol → its table
+	// dealSel holds the deals' own selection keys (deal symbol → keys).
+	dealSel map[string]dealSelection
 }
 
 // origin says where a value came from, as `ibwatch config` shows it.
@@ -115,9 +119,11 @@ func defaultSettings() *Settings {
 		RestartWindow: 10 * time.Minute,
 		FastRetry:     200 * time.Millisecond, FastRetryFor: 5 * time.Minute,
 		IBCDataAfter: time.Minute, IBCAccountAfter: 90 * time.Second, IBCRestartAfter: 3 * time.Minute, IBCMaxRestarts: 3,
+		Scan:       defaultScan(),
 		location:   time.Local,
 		origins:    map[string]origin{},
 		dealOrigin: map[string]origin{},
+		dealSel:    map[string]dealSelection{},
 	}
 }
 

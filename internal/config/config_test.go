@@ -177,7 +177,7 @@ func TestInitWritesExampleThatParses(t *testing.T) {
 	// Uncomment every key: the file must still load, with the defaults
 	// and the example deal.
 	body, _ := os.ReadFile(path)
-	uncommented := regexp.MustCompile(`(?m)^#(\[deals|[a-z_]+ = )`).ReplaceAll(body, []byte("$1"))
+	uncommented := regexp.MustCompile(`(?m)^#(\[deals|\[scan|[a-z_]+ = )`).ReplaceAll(body, []byte("$1"))
 	full := writeFile(t, dir, "full.toml", string(uncommented))
 	s, err = load(t, env{}, "--config", full)
 	if err != nil {
@@ -196,8 +196,17 @@ func TestInitWritesExampleThatParses(t *testing.T) {
 			t.Errorf("%s is not set in the example (origin %s)", st.key, o)
 		}
 	}
-	if len(s.Deals) != 1 || s.Deals[0].Symbol != "XYZ" || s.Deals[0].Price != 25.5 || s.Deals[0].BreakPrice != 18 {
-		t.Fatalf("example deal = %+v", s.Deals)
+	for _, k := range scanKeyNames() {
+		if o := s.origin("scan." + k); o.kind != "file" {
+			t.Errorf("[scan] %s is not set in the example (origin %s)", k, o)
+		}
+	}
+	if got, want := scanText(s), scanText(def); !strings.HasPrefix(got, want) /* then the example deal's own keys */ {
+		t.Errorf("[scan] = %s, want the defaults %s", got, want)
+	}
+	if len(s.Deals) != 1 || s.Deals[0].Symbol != "XYZ" || s.Deals[0].Price != 25.5 || s.Deals[0].BreakPrice != 18 ||
+		s.Deals[0].Dividends != 0.5 || s.Deals[0].Prob != 0.85 || s.PerDeal()["XYZ"].LongLo != 0.8 {
+		t.Fatalf("example deal = %+v, own selection %+v", s.Deals, s.PerDeal())
 	}
 }
 
@@ -241,6 +250,10 @@ func TestREADMEDocumentsEveryKey(t *testing.T) {
 	want := []string{"go run . --demo", "go test ./...", "IBWATCH_CONFIG", "--config", "[deals.", "ibwatch config --init"}
 	for _, st := range settingTable {
 		want = append(want, "`"+st.key+"`", "`"+envName(st.key)+"`", "`--"+flagName(st.key)+"`")
+	}
+	want = append(want, "`[scan]`", "`dividends`", "`probability`", "(S − B)/(D − B)")
+	for _, k := range scanKeyNames() {
+		want = append(want, "| `"+k+"` |")
 	}
 	for _, w := range want {
 		if !strings.Contains(readme, w) {

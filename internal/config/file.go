@@ -64,8 +64,11 @@ func loadFile(s *Settings, path string, src []byte, now time.Time) []error {
 		entries = append(entries, entry{key, v, line})
 	}
 	order := func(e entry) int {
-		if e.key == "deals" {
+		switch e.key {
+		case "deals":
 			return math.MaxInt // tables come after the top-level keys
+		case "scan":
+			return math.MaxInt - 1 // before the deals, whose own keys apply over it
 		}
 		return e.line
 	}
@@ -81,7 +84,15 @@ func loadFile(s *Settings, path string, src []byte, now time.Time) []error {
 			errs = append(errs, loadDeals(s, &md, top["deals"], path, now)...)
 			continue
 		}
+		if e.key == "scan" {
+			errs = append(errs, loadScan(s, &md, top["scan"], path)...)
+			continue
+		}
 		st := settingByKey(e.key)
+		if st == nil && (selKeyByName(e.key) != nil || scanKeyByName(e.key) != nil) {
+			errs = append(errs, fmt.Errorf("%s: unknown key %s: a [scan] key: put it under [scan] (after the top-level keys)", at, clipQuote(e.key)))
+			continue
+		}
 		if st == nil {
 			errs = append(errs, fmt.Errorf("%s: unknown key %s%s", at, clipQuote(e.key), suggest(e.key)))
 			continue
@@ -91,6 +102,9 @@ func loadFile(s *Settings, path string, src []byte, now time.Time) []error {
 			continue
 		}
 		s.origins[e.key] = origin{kind: "file", name: path, line: e.line}
+	}
+	if len(errs) == 0 {
+		errs = s.checkDealSelections(path)
 	}
 	return errs
 }
@@ -111,7 +125,7 @@ func loadDeals(s *Settings, md *toml.MetaData, prim toml.Primitive, path string,
 	var deals []scanner.Deal
 	first := map[string]string{} // symbol → the table that gave it
 	for _, sym := range slices.Sorted(maps.Keys(tables)) {
-		d, line, err := loadDeal(md, tables[sym], path, sym, now)
+		d, ds, line, err := loadDeal(md, tables[sym], path, sym, now)
 		if err != nil {
 			errs = append(errs, err...)
 			continue
@@ -124,6 +138,9 @@ func loadDeals(s *Settings, md *toml.MetaData, prim toml.Primitive, path string,
 		first[d.Symbol] = sym
 		deals = append(deals, d)
 		s.dealOrigin[d.Symbol] = origin{kind: "file", name: path, line: line}
+		if len(ds.set) > 0 {
+			s.dealSel[d.Symbol] = ds
+		}
 	}
 	// In symbol order, as `ibwatch config` prints them: table names may
 	// differ in case from the symbols, and sort differently.
@@ -132,89 +149,16 @@ func loadDeals(s *Settings, md *toml.MetaData, prim toml.Primitive, path string,
 	return errs
 }
 
-// loadDeal reads one [deals.SYMBOL] table; line is the table's header.
-func loadDeal(md *toml.MetaData, prim toml.Primitive, path, sym string, now time.Time) (scanner.Deal, int, []error) {
-	v, line := rawValue(md, prim)
-	head := fmt.Sprintf("%s:%d: deals.%s", path, line, clip(sym))
-	var keys map[string]toml.Primitive
-	if _, isTable := v.(map[string]any); !isTable || md.PrimitiveDecode(prim, &keys) != nil {
-		return scanner.Deal{}, line, []error{fmt.Errorf("%s = %s: want a table like [deals.%s] with price = 95.0", head, tomlText(v), clip(sym))}
-	}
-	d := scanner.Deal{Symbol: strings.ToUpper(strings.TrimSpace(sym))}
-	var errs []error
-	if err := checkSymbol(d.Symbol); err != nil {
-		errs = append(errs, fmt.Errorf("%s: %v", head, err))
-	}
-	hasPrice, breakLine := false, 0
-	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		v, kline := rawValue(md, keys[k])
-		var err error
-		switch k {
-		case "price":
-			d.Price, err = tomlPrice(v)
-			hasPrice = err == nil
-		case "break":
-			d.BreakPrice, err = tomlPrice(v)
-			breakLine = kline
-		case "close":
-			d.ExpectedClose, err = tomlDate(v)
-			if err == nil {
-				err = checkClose(d.ExpectedClose, now)
-			}
-		default:
-			if _, isTable := v.(map[string]any); isTable {
-				err = fmt.Errorf("a table inside a deal: quote symbols that have a dot, like [deals.\"%s.%s\"]", clip(sym), clip(k))
-			} else {
-				err = fmt.Errorf("unknown key (a deal has price, close and break)")
-			}
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: deals.%s.%s = %s: %v", path, kline, clip(sym), clip(k), tomlText(v), err))
-		}
-	}
-	if len(errs) > 0 {
-		return d, line, errs
-	}
-	if !hasPrice {
-		return d, line, []error{fmt.Errorf("%s: price (the cash paid per share) is required", head)}
-	}
-	if d.BreakPrice >= d.Price {
-		return d, line, []error{fmt.Errorf("%s:%d: deals.%s.break = %s: must be below price %s (break is where the stock falls if the deal fails)",
-			path, breakLine, clip(sym), formatPrice(d.BreakPrice), formatPrice(d.Price))}
-	}
-	return d, line, nil
-}
-
-// checkClose refuses a close date over a year before now (the deal is
-// stale) or more than dealFutureYears after it (a typo).
-func checkClose(c, now time.Time) error {
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	switch {
-	case c.Before(today.AddDate(0, 0, -dealPastDays)):
-		return fmt.Errorf("more than %d days ago: the deal has closed or failed; update or remove it", dealPastDays)
-	case c.After(today.AddDate(dealFutureYears, 0, 0)):
-		return fmt.Errorf("more than %d years ahead: mergers close within months, rarely after two years", dealFutureYears)
-	}
-	return nil
-}
-
-func tomlPrice(v any) (float64, error) {
-	var f float64
+// tomlNumber reads a TOML integer or float (TOML writes 95 and 95.0
+// alike for a price).
+func tomlNumber(v any) (float64, bool) {
 	switch n := v.(type) {
 	case float64:
-		f = n
+		return n, true
 	case int64:
-		f = float64(n)
-	default:
-		return 0, fmt.Errorf("want a price like 95.50")
+		return float64(n), true
 	}
-	if math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
-		return 0, fmt.Errorf("want a positive price")
-	}
-	if f >= maxDealPrice {
-		return 0, fmt.Errorf("must be below %s: no share trades near a million dollars", formatPrice(maxDealPrice))
-	}
-	return f, nil
+	return 0, false
 }
 
 // tomlDate accepts a TOML date (2026-06-30) or a string "2026-06-30".

@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -60,6 +61,8 @@ func FuzzConfigRoundTrip(f *testing.F) {
 	f.Add([]byte("[deals.\"brk b\"]\nprice = 999999.999999\nbreak = 123456.78901234567\n"))
 	f.Add([]byte("host = \"h\\u0001\\\"x\"\nstate_dir = \"a/../b\"\nclient_id = \"1-3,7\"\nheartbeat = \"1h1m1.5s\"\n"))
 	f.Add([]byte("watchlist = [\"a.b\", \"A.B\", \"c-d\"]\ntimezone = \"Local\"\nmetrics_addr = \"9464\"\n"))
+	f.Add([]byte("[scan]\nlong = [0.1, 0.30000000000000004]\nshort_put_max = 9.999999999\nkinds = [\"stock\", \"STOCK\"]\nevery = \"0\"\nmin_oi = 7\n" +
+		"[deals.A]\nprice = 3\ndividends = 2.9999999\nprobability = 1\nafter = 12\nshort_calls = [1e-9, 1e-9]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s := defaultSettings()
 		if errs := loadFile(s, "config.toml", src, testToday); len(errs) > 0 || len(s.finish()) > 0 {
@@ -81,12 +84,36 @@ func FuzzConfigRoundTrip(f *testing.F) {
 			}
 		}
 		if !slices.EqualFunc(s.Deals, back.Deals, func(a, b scanner.Deal) bool {
-			return a.Symbol == b.Symbol && a.Price == b.Price && a.BreakPrice == b.BreakPrice && a.ExpectedClose.Equal(b.ExpectedClose)
+			return a.Symbol == b.Symbol && a.Price == b.Price && a.BreakPrice == b.BreakPrice && a.ExpectedClose.Equal(b.ExpectedClose) &&
+				a.Dividends == b.Dividends && a.Prob == b.Prob
 		}) {
 			t.Errorf("deals %+v, read back as %+v\n--- printed\n%s", s.Deals, back.Deals, out.Bytes())
+		}
+		if a, b := scanText(s), scanText(back); a != b {
+			t.Errorf("[scan] and the deals' own keys %s, read back as %s\n--- printed\n%s", a, b, out.Bytes())
 		}
 		if s.location.String() != back.location.String() {
 			t.Errorf("time zone %v, read back as %v", s.location, back.location)
 		}
 	})
+}
+
+// scanText is every [scan] value and every deal's own selection keys, as
+// printed, to compare two settings.
+func scanText(s *Settings) string {
+	var b strings.Builder
+	for _, k := range selKeys {
+		b.WriteString(k.key + "=" + k.show(s.Scan.Selection) + " ")
+	}
+	for _, k := range scanKeys {
+		b.WriteString(k.key + "=" + k.show(&s.Scan) + " ")
+	}
+	per := s.PerDeal()
+	for _, sym := range slices.Sorted(maps.Keys(per)) {
+		b.WriteString(sym + ":")
+		for _, k := range selKeys {
+			b.WriteString(k.show(per[sym]) + " ")
+		}
+	}
+	return b.String()
 }

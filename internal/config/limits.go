@@ -63,6 +63,10 @@ var (
 	ibcRestartAfterLimit = durLimit{10 * time.Second, 24 * time.Hour,
 		"a busy TWS can be silent for seconds: restarting it sooner risks a restart storm",
 		"a remedy that late is no remedy"}
+	// everyLimit bounds [scan] every when it is not 0 (off).
+	everyLimit = durLimit{time.Minute, 24 * time.Hour,
+		"a full scan takes most of a minute at TWS's pacing: sooner, the dashboard would scan without rest",
+		"quotes a day old are stale: leave every at \"0s\" and press n"}
 )
 
 // Size limits on other values.
@@ -91,6 +95,25 @@ const (
 	// two years; a date further out is a typo.
 	dealPastDays    = 365
 	dealFutureYears = 5
+)
+
+// Scan limits ([scan] and a deal's own selection keys).
+const (
+	// maxStrikeFraction is the scanner's own bound on a strike fraction
+	// of D (it would replace a larger one with its default).
+	maxStrikeFraction = 10
+	// maxDaysBefore: listed options expire at most about three years out.
+	maxDaysBefore = 1100
+	// maxAfter: expiries after the close are accelerated to it at a cash
+	// close, so more of them only cost market-data lines.
+	maxAfter = 12
+	// maxShortWithin bounds the verticals per long strike.
+	maxShortWithin = 20
+	// maxMinOI is above any option's open interest.
+	maxMinOI = 1e8
+	// maxMinAnnual: 10 = 1,000 %; a larger bound is a percentage typed
+	// as a fraction.
+	maxMinAnnual = 10
 )
 
 // clip shortens s for an error message, so a huge bad value does not fill

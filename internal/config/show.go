@@ -32,6 +32,7 @@ func (s *Settings) WriteEffective(w io.Writer) error {
 	for _, l := range lines {
 		fmt.Fprintf(&b, "%-*s  # %s\n", width, l[0], l[1])
 	}
+	s.writeScan(&b)
 	if len(s.Deals) == 0 {
 		b.WriteString("\n# deals: none\n")
 	}
@@ -43,6 +44,18 @@ func (s *Settings) WriteEffective(w io.Writer) error {
 		}
 		if d.BreakPrice != 0 {
 			fmt.Fprintf(&b, "break = %s\n", formatPrice(d.BreakPrice))
+		}
+		if d.Dividends != 0 {
+			fmt.Fprintf(&b, "dividends = %s\n", formatPrice(d.Dividends))
+		}
+		if d.Prob != 0 {
+			fmt.Fprintf(&b, "probability = %s\n", formatPrice(d.Prob))
+		}
+		ds := s.dealSel[d.Symbol]
+		for _, k := range selKeys {
+			if ds.set[k.key] {
+				fmt.Fprintf(&b, "%s = %s\n", k.key, k.show(ds.sel))
+			}
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -100,14 +113,40 @@ func exampleConfig() string {
 		fmt.Fprintf(&b, "#%s = %s\n", st.key, st.show(def))
 	}
 	b.WriteString(`
+# The merger-arbitrage scan (ibwatch scan, and the dashboard's scan pane):
+# which expiries and strikes it prices for every deal, how it ranks and
+# filters them. Only in this file; ibwatch scan's flags win (--days-before,
+# --long 0.8-1, --sort ev, --min-oi 10 …). Fractions of D: 0.95 = 95 %.
+#
+#[scan]
+`)
+	for _, k := range selKeys {
+		for _, l := range strings.Split(k.doc, "\n") {
+			b.WriteString("# " + l + "\n")
+		}
+		fmt.Fprintf(&b, "#%s = %s\n", k.key, k.show(def.Scan.Selection))
+	}
+	for _, k := range scanKeys {
+		for _, l := range strings.Split(k.doc, "\n") {
+			b.WriteString("# " + l + "\n")
+		}
+		fmt.Fprintf(&b, "#%s = %s\n", k.key, k.show(&def.Scan))
+	}
+	b.WriteString(`
 # Merger-arbitrage deals you follow: one table per target symbol (quote a
-# symbol with a dot: [deals."BRK.B"]). The symbol search offers deals first
-# and "ibwatch chain SYMBOL" adds the deal lens for them. Only in this file.
+# symbol with a dot: [deals."BRK.B"]). The symbol search offers deals first,
+# "ibwatch chain SYMBOL" adds the deal lens for them and the scan prices
+# their structures. Only in this file. A deal may also set any selection
+# key of [scan] (days_before … short_within) for itself.
 #
 #[deals.XYZ]
 #price = 25.50        # cash paid per share at closing (required)
 #close = 2026-09-30   # expected closing date (optional)
 #break = 18.00        # where the stock would trade if the deal failed (optional)
+#dividends = 0.50     # cash per share paid before the close (optional; below price)
+#probability = 0.85   # your own completion probability, 0 < p <= 1 (optional;
+#                     # without it the market-implied (S - B)/(D - B) is used)
+#long = [0.80, 1.00]  # this deal's own long strikes (optional; any [scan] selection key)
 `)
 	return b.String()
 }

@@ -73,6 +73,7 @@ type fakeScan struct {
 	mu    sync.Mutex
 	deals [][]scanner.Deal
 	fresh []bool
+	opts  []scanner.ScanOptions
 }
 
 func newFakeScan() *fakeScan { return &fakeScan{res: fixedResult()} }
@@ -81,6 +82,7 @@ func (f *fakeScan) run(ctx context.Context, deals []scanner.Deal, o scanner.Scan
 	f.mu.Lock()
 	f.deals = append(f.deals, deals)
 	f.fresh = append(f.fresh, fresh)
+	f.opts = append(f.opts, o)
 	f.mu.Unlock()
 	for _, p := range f.prog {
 		o.Progress(p)

@@ -10,6 +10,7 @@ package scan
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -44,6 +45,11 @@ type Options struct {
 	// Sort and Filter are the table's first ranking and filter.
 	Sort   scanner.SortKey
 	Filter scanner.Filter
+	// Selection is which expiries and strikes every deal's scan prices
+	// (zero fields: the scanner's defaults); PerDeal is a deal's own, by
+	// symbol (the config's [scan] table and [deals.SYMBOL] keys).
+	Selection scanner.Selection
+	PerDeal   map[string]scanner.Selection
 	// Styles are the theme's styles.
 	Styles *theme.Styles
 	// Context ends the pane's scan and waiting Cmds. Nil: Background.
@@ -71,6 +77,9 @@ type Pane struct {
 	lines int
 	wait  time.Duration
 	deals []scanner.Deal
+	// selection and perDeal are every deal's selection and a deal's own.
+	selection scanner.Selection
+	perDeal   map[string]scanner.Selection
 
 	focused bool
 	w, h    int
@@ -128,7 +137,10 @@ func newPane(o Options, fn runner) *Pane {
 		now = time.Now
 	}
 	p := &Pane{st: st, ctx: ctx, fn: fn, now: now, keys: newScanKeys(), lines: o.Lines, wait: o.Wait,
-		deals: slices.Clone(o.Deals), every: max(0, o.Every), sort: o.Sort, filter: o.Filter}
+		deals: slices.Clone(o.Deals), every: max(0, o.Every), sort: o.Sort, filter: o.Filter,
+		selection: o.Selection, perDeal: maps.Clone(o.PerDeal)}
+	// The kind keys toggle the filter's map in place: the caller's stays its own.
+	p.filter.Kinds = maps.Clone(o.Filter.Kinds)
 	if p.lines <= 0 {
 		p.lines = defaultLines
 	}

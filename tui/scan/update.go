@@ -131,7 +131,7 @@ func (p *Pane) startScan(fresh bool) tea.Cmd {
 	r := &run{gen: p.gen, cancel: cancel, prog: make(chan scanner.Progress, 1), done: make(chan struct{})}
 	p.run = r
 	p.prog = scanner.Progress{Deals: len(p.deals)}
-	o := scanner.ScanOptions{Lines: p.lines, Wait: p.wait, Now: p.now}
+	o := scanner.ScanOptions{Lines: p.lines, Wait: p.wait, Now: p.now, Selection: p.selection, PerDeal: p.perDeal}
 	return tea.Batch(scanCmd(ctx, r, p.fn, slices.Clone(p.deals), o, fresh), waitProgressCmd(r))
 }
 
