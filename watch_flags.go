@@ -52,6 +52,7 @@ func printUsage(w io.Writer, f *config.Flags, s *config.Settings) {
        ibwatch --headless [flags]      watch; one JSON event per line on stdout
        ibwatch --demo [flags]          watch the built-in simulator, with faults
        ibwatch chain SYMBOL [flags]    print one option chain and exit (ibwatch chain -h)
+       ibwatch scan [SYMBOL...]        rank every merger-arb structure of the configured deals (ibwatch scan -h)
        ibwatch sim [flags]             run the TWS simulator (ibwatch sim -h)
        ibwatch ibc COMMAND             ask IBC to RECONNECTDATA, RECONNECTACCOUNT or RESTART TWS (ibwatch ibc -h)
        ibwatch config [--init [--force]]  print the effective configuration / write an example file
