@@ -97,6 +97,7 @@ func (s *Supervisor) onLinkEvent(ev linkEvent) {
 	}
 	s.live.heard = s.cfg.Now()
 	s.onLinkMsg(ev.msg)
+	s.hb.linkSpoke(s.live.heard)
 }
 
 func exitText(err error) string {

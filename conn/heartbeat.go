@@ -12,11 +12,14 @@ type heartbeat struct {
 	next time.Time // next send
 	wait time.Time // deadline of the outstanding request; zero when none
 	sent time.Time // when the outstanding (or last) request went out
+	// late is set once the outstanding request is past its deadline and
+	// waits only for the link to speak (see onHeartbeatTimeout).
+	late bool
 }
 
 // send records a request sent at now that must be answered within timeout.
 func (h *heartbeat) send(now time.Time, timeout time.Duration) {
-	h.sent, h.wait = now, now.Add(timeout)
+	h.sent, h.wait, h.late = now, now.Add(timeout), false
 }
 
 // answered records the reply at now and schedules the next send interval
@@ -27,7 +30,7 @@ func (h *heartbeat) answered(now time.Time, interval time.Duration) (rtt time.Du
 		return 0, false
 	}
 	rtt = now.Sub(h.sent)
-	h.wait = time.Time{}
+	h.wait, h.late = time.Time{}, false
 	h.next = h.sent.Add(interval)
 	if !h.next.After(now) {
 		h.next = now.Add(interval)
@@ -36,7 +39,15 @@ func (h *heartbeat) answered(now time.Time, interval time.Duration) (rtt time.Du
 }
 
 // stop cancels the next send and the outstanding deadline.
-func (h *heartbeat) stop() { h.next, h.wait = time.Time{}, time.Time{} }
+func (h *heartbeat) stop() { h.next, h.wait, h.late = time.Time{}, time.Time{}, false }
+
+// linkSpoke is called when the link has said anything: a heartbeat that is
+// late only because the link was silent is decided now.
+func (h *heartbeat) linkSpoke(now time.Time) {
+	if h.late && !h.wait.IsZero() {
+		h.wait = now
+	}
+}
 
 // sendHeartbeat sends REQ_CURRENT_TIME and arms the staleness deadline.
 // Exactly one heartbeat is outstanding at a time; the next one goes out H
@@ -79,8 +90,17 @@ func (s *Supervisor) onHeartbeatReply(now time.Time) {
 
 func (s *Supervisor) onHeartbeatTimeout(now time.Time) {
 	if s.link != nil && s.live.heard.Before(s.hb.sent) && (s.phase == phFirstHB || s.phase == phUp) {
-		// Not even the ping sent with the heartbeat came back: our link
-		// process is stopped (SIGSTOP) or starved, TWS is not to blame.
+		// Not even the ping sent with the heartbeat came back. Before
+		// blaming our own link, give it until LinkPingTimeout after the
+		// ping: on a busy machine its pong, or a report already on its way
+		// (a close naming TWS's own fault, such as an oversized frame),
+		// can reach us after T. Whatever it says next decides (linkSpoke);
+		// silence until then means it is stopped (SIGSTOP) or starved,
+		// and TWS is not to blame.
+		if grace := s.hb.sent.Add(max(s.cfg.LinkPingTimeout, s.cfg.HeartbeatTimeout)); now.Before(grace) {
+			s.hb.wait, s.hb.late = grace, true
+			return
+		}
 		s.linkMisbehaved(CauseLinkProtocol, s.linkSilent(now.Sub(s.hb.sent)))
 		return
 	}
