@@ -21,15 +21,7 @@ import (
 // config file. The JSON ranks the deals' structures; stderr (a pipe, not a
 // terminal) gets no progress lines.
 func TestScanCommandAgainstSim(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "ibwatch")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(build.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := ibwatchBinary(t)
 	port, ctl := freeTCPPort(t), freeTCPPort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
