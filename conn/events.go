@@ -65,6 +65,8 @@ type Event struct {
 	ClientID int64  `json:"clientId,omitempty"`
 	// NextRetry is when the next attempt starts (KindState into Backoff).
 	NextRetry time.Time `json:"nextRetry,omitzero"`
+	// Retry is set while the link retries refused dials by itself.
+	Retry *RefusedRetry `json:"retry,omitempty"`
 	// RTT is a heartbeat round trip (KindHeartbeat).
 	RTT time.Duration `json:"rtt,omitempty"`
 	// Latency is the detection latency on a loss, or the reconnection latency
@@ -110,6 +112,10 @@ type Status struct {
 	ClientID  int64     `json:"clientId"`
 	Attempt   uint64    `json:"attempt"`
 	NextRetry time.Time `json:"nextRetry,omitzero"`
+	// Retry is set while the link retries refused dials by itself (TWS
+	// has refused several attempts in a row). NextRetry is then only as
+	// fresh as the link's last report (every 3 LinkPingIntervals).
+	Retry *RefusedRetry `json:"retry,omitempty"`
 	// ServerVersion and ConnTime are from the last handshake.
 	ServerVersion int      `json:"serverVersion,omitempty"`
 	ConnTime      string   `json:"connTime,omitempty"`
@@ -121,6 +127,16 @@ type Status struct {
 	// weekly re-login, when configured.
 	NextRestart time.Time `json:"nextRestart,omitzero"`
 	NextRelogin time.Time `json:"nextRelogin,omitzero"`
+}
+
+// RefusedRetry is how refused dials are being retried: on the fast path
+// (every Fast until FastUntil), then at most Every apart (the backoff cap,
+// without jitter). The schedule is fixed for the outage, so a consumer can
+// show it instead of a countdown that restarts every few seconds.
+type RefusedRetry struct {
+	Every     time.Duration `json:"every"`
+	Fast      time.Duration `json:"fast,omitempty"`
+	FastUntil time.Time     `json:"fastUntil,omitzero"`
 }
 
 // Metrics is a snapshot of the supervisor's counters.

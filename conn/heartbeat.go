@@ -141,9 +141,12 @@ func (s *Supervisor) becomeUp(now time.Time) {
 	s.pump(now)
 }
 
-// schedulePing arms the next liveness ping for an idle link.
+// schedulePing arms the next liveness ping for an idle link. A link that
+// retries refused dials by itself is not pinged: its reports come on a
+// schedule, and the phase deadline catches a link that stops sending
+// them (retrySilence).
 func (s *Supervisor) schedulePing(now time.Time) {
-	if s.link == nil || !s.link.hello || s.phase == phUp || s.phase == phFirstHB {
+	if s.link == nil || !s.link.hello || s.phase == phUp || s.phase == phFirstHB || s.phase == phRetrying {
 		s.live.due = time.Time{}
 		return
 	}

@@ -3,10 +3,14 @@
 package conn
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ibwatch/ibwatch/conn/twsim"
 )
 
 // A stopped link child (SIGSTOP) is our own process not answering, not TWS
@@ -33,4 +37,50 @@ func TestStoppedLinkIsBlamedOnTheLink(t *testing.T) {
 			t.Fatalf("heartbeat timeout blamed on TWS: %q", ev.Message)
 		}
 	}
+}
+
+// While TWS refuses, the link retries by itself and is not pinged (its
+// reports prove it alive, and a ping every interval would wake both
+// processes for nothing). A link stopped then must still be caught: by
+// the silence of its reports, within the report interval plus
+// retrySilence, and replaced, so that the dial that finds TWS back is
+// made. Before the first report after the stop, no ping was sent.
+func TestStoppedLinkWhileRefusedIsReplaced(t *testing.T) {
+	sim := newSim(t, twsim.Config{})
+	sim.SetRefuse(true)
+	h := newHarness(t, sim, func(c *Config) {
+		c.FastRetryFor = -1
+		c.BackoffMax = 50 * time.Millisecond
+		c.LinkPingInterval, c.LinkPingTimeout = 200*time.Millisecond, 300*time.Millisecond
+	})
+	var pings0 uint64
+	h.waitFor("the link retrying refused dials by itself", 10*time.Second, func([]Event) bool {
+		var retrying bool
+		_ = h.sup.call(context.Background(), func() { retrying, pings0 = h.sup.phase == phRetrying, h.sup.live.seq })
+		return retrying && h.sup.Metrics().FailedAttempts >= 20
+	})
+	// Several report intervals of refusals: still no ping.
+	failed := h.sup.Metrics().FailedAttempts
+	h.waitFor("more refusals reported", 10*time.Second, func([]Event) bool {
+		return h.sup.Metrics().FailedAttempts >= failed+40
+	})
+	var pings uint64
+	_ = h.sup.call(context.Background(), func() { pings = h.sup.live.seq })
+	if pings != pings0 {
+		t.Fatalf("%d liveness ping(s) sent to a link that reports its retries", pings-pings0)
+	}
+
+	from := h.mark()
+	pid := h.linkPID()
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGCONT) })
+	h.waitFor("the stopped link blamed", 10*time.Second, func(evs []Event) bool {
+		return slices.ContainsFunc(evs[from:], func(e Event) bool {
+			return e.Kind == KindState && e.Cause == CauseLinkProtocol && strings.Contains(e.Message, "stopped reporting")
+		})
+	})
+	sim.SetRefuse(false)
+	h.waitLinkReplaced(from, pid)
 }

@@ -75,13 +75,14 @@ func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
 	if s.link == nil || !s.link.hello {
 		return
 	}
-	report := s.cfg.LinkPingInterval
+	report := s.retryReportEvery()
 	s.attempt++
 	s.resetSession()
 	s.phase = phRetrying
+	s.live.disarm() // its reports prove it alive (retrySilence)
 	s.retryAt = time.Time{}
 	s.linkRetryAt = now.Add(wait)
-	s.deadline = now.Add(wait + 3*report + s.cfg.DialTimeout)
+	s.deadline = now.Add(max(wait, report)).Add(s.retrySilence())
 	err := s.link.send(linkproto.Connect{
 		Attempt: s.attempt, Host: s.cfg.Host, Port: s.port, ClientID: s.clientID(),
 		DialTimeoutMs:      s.cfg.DialTimeout.Milliseconds(),
@@ -92,7 +93,27 @@ func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
 	})
 	if err != nil {
 		s.sendFailed(err)
+		return
 	}
+	s.publishStatus() // the schedule (Status.Retry) shows from now
+}
+
+// retryReportEvery is how often the link reports the refusals it retried
+// by itself: three ping intervals (30 s by default). Each report wakes
+// this process; the dashboard shows the retry schedule rather than a
+// countdown, so only the count of failed tries waits for the next report.
+func (s *Supervisor) retryReportEvery() time.Duration { return 3 * s.cfg.LinkPingInterval }
+
+// retrySilence is how much longer than its report interval a link that
+// retries refused dials by itself may stay silent before it counts as
+// stopped. It reports with the first dial at least the interval after its
+// last report; dials are at most the backoff cap (or the fast interval)
+// apart, and one dial that is not refused takes up to DialTimeout before
+// the link says so. LinkPingTimeout is the margin, as for a ping. No
+// liveness ping is sent while the link retries (schedulePing): its reports
+// prove it alive, and a ping would wake both processes for nothing.
+func (s *Supervisor) retrySilence() time.Duration {
+	return max(s.cfg.BackoffMax, s.cfg.FastRetry) + s.cfg.DialTimeout + s.cfg.LinkPingTimeout
 }
 
 // onRetrying counts refusals the link retried by itself.
@@ -104,8 +125,8 @@ func (s *Supervisor) onRetrying(r *linkproto.Retrying, now time.Time) {
 	s.streak.n += r.Refused
 	s.met.with(&s.mu, func(m *counters) { m.failedN += int64(r.Refused) })
 	s.linkRetryAt = now.Add(time.Duration(r.NextInMs) * time.Millisecond)
-	s.deadline = s.linkRetryAt.Add(3*s.cfg.LinkPingInterval + s.cfg.DialTimeout)
-	s.enter(phRetrying, CauseRefused, "") // published at most once a minute (retryStreak.quiet)
+	s.deadline = now.Add(s.retryReportEvery()).Add(s.retrySilence())
+	s.enter(phRetrying, CauseRefused, "") // summarised in the log at doubling gaps (retryStreak.quiet)
 	s.publishStatus()
 }
 
@@ -141,6 +162,12 @@ func (s *Supervisor) nextWait(cause Cause) (time.Duration, bool) {
 		if s.fastAt(s.cfg.Now()) {
 			return s.cfg.FastRetry, false // see fastpath.go
 		}
+		// A refusal loads no one: jitter would only shorten some waits
+		// and so add dials. It waits the bound, and at the cap that is
+		// one dial per cap (see fastpath.go).
+		d := s.back.Bound(s.failures)
+		s.failures++
+		return d, false
 	}
 	d := s.back.Delay(s.failures)
 	s.failures++

@@ -81,6 +81,7 @@ func (s *Supervisor) announce(from State, cause Cause, detail string, lat time.D
 		ev.NextRetry = s.retryAt
 		if s.phase == phRetrying {
 			ev.NextRetry = s.linkRetryAt
+			ev.Retry = s.refusedRetry(s.cfg.Now())
 		}
 	}
 	if s.win.label != "" && to != StateConnected {
@@ -166,6 +167,7 @@ func (s *Supervisor) publishStatus() {
 		st.NextRetry = s.retryAt
 		if s.phase == phRetrying {
 			st.NextRetry = s.linkRetryAt
+			st.Retry = s.refusedRetry(now)
 		}
 	}
 	s.mu.Lock()

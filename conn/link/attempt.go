@@ -161,9 +161,11 @@ func (a *attempt) run() {
 }
 
 // dial opens the TCP connection to TWS. With linkproto.Connect.Retry set, a
-// refused dial is retried here, every FastMs inside the fast spans and on
-// the supervisor's backoff schedule outside them, and the refusals are
-// reported in batches; anything else ends the loop.
+// refused dial is retried here, every FastMs inside the fast spans and
+// after the supervisor's backoff bound outside them (no jitter: a refusal
+// loads no one, so at the cap that is one dial per cap), and the refusals
+// are reported in batches, each with a dial, so that reporting never
+// wakes the link by itself; anything else ends the loop.
 func (a *attempt) dial() (net.Conn, *linkproto.Closed) {
 	r := a.cmd.Retry
 	if r == nil {
@@ -195,7 +197,7 @@ func (a *attempt) dial() (net.Conn, *linkproto.Closed) {
 		if fast := fastAt(r, now); fast > 0 {
 			wait = fast
 		} else {
-			wait = back.Delay(n)
+			wait = back.Bound(n)
 			n++
 			slow++
 		}

@@ -2,7 +2,6 @@ package link
 
 import (
 	"io"
-	"net"
 	"testing"
 	"time"
 
@@ -98,12 +97,7 @@ func TestLinkBadCommandLineIsFatal(t *testing.T) {
 }
 
 func TestLinkRefusedOnClosedPort(t *testing.T) {
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	_ = ln.Close()
+	port := closedPort(t)
 
 	p := startLink(t)
 	p.send(linkproto.Connect{Attempt: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000})

@@ -69,15 +69,16 @@ type Connect struct {
 }
 
 // Retry is the backoff schedule for refused dials inside the link:
-// before dial number n (counting from From) it waits a uniformly random
-// time in [0, min(Cap, Base·Factor^n)]; the first dial waits DelayMs.
+// before dial number n (counting from From) it waits min(Cap, Base·Factor^n),
+// without jitter (a refusal loads no one, and jitter would only add
+// dials); the first dial waits DelayMs.
 type Retry struct {
 	DelayMs  int64   `json:"delayMs"`
 	BaseMs   int64   `json:"baseMs"`
 	CapMs    int64   `json:"capMs"`
 	Factor   float64 `json:"factor"`
 	From     int     `json:"from"`
-	ReportMs int64   `json:"reportMs"` // how often to send Retrying
+	ReportMs int64   `json:"reportMs"` // send Retrying with the first dial this long after the last one
 	// FastMs is the fixed wait between refused dials made inside one of
 	// the Fast spans (the refused-dial fast path); outside them the
 	// backoff applies and only those dials advance its exponent.
