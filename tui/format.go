@@ -157,6 +157,15 @@ func fmtAge(d time.Duration) string {
 	}
 }
 
+// fmtEvery formats a fixed interval: whole seconds as 5s, else as fmtDur
+// (200ms, 1.5s).
+func fmtEvery(d time.Duration) string {
+	if d >= time.Second && d%time.Second == 0 {
+		return fmtSecs(d)
+	}
+	return fmtDur(d)
+}
+
 // fmtSecs formats a countdown in whole seconds (5s, 1m05s): a retry is
 // seconds away and the user watches it run.
 func fmtSecs(d time.Duration) string {

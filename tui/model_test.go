@@ -245,6 +245,19 @@ func TestEvents(t *testing.T) {
 					t.Fatalf("no countdown:\n%s", v)
 				}
 			}},
+		{"a long refusal shows the retry schedule",
+			[]conn.Event{func() conn.Event {
+				ev := stateEv(t0, conn.StateConnecting, conn.StateBackoff, conn.CauseRefused, 0)
+				ev.NextRetry, ev.Attempt = t0.Add(100*time.Millisecond), 4
+				ev.Retry = &conn.RefusedRetry{Every: 5 * time.Second, Fast: 200 * time.Millisecond, FastUntil: t0.Add(5 * time.Minute)}
+				return ev
+			}()},
+			func(t *testing.T, m Model) {
+				v := m.View()
+				if !strings.Contains(v, "every 200ms until "+fmtClock(t0.Add(5*time.Minute), t0)+", then every 5s") || strings.Contains(v, "in 0s") {
+					t.Fatalf("no retry schedule:\n%s", v)
+				}
+			}},
 		{"answered heartbeat feeds the sparkline, not the log",
 			[]conn.Event{hbEv(t0, 3*time.Millisecond, 0)},
 			func(t *testing.T, m Model) {

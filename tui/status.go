@@ -29,6 +29,7 @@ type connView struct {
 	epoch     uint64
 	attempt   uint64
 	nextRetry time.Time
+	retry     *conn.RefusedRetry // the link's refused-dial schedule, if it runs one
 	addr      string
 	clientID  int64
 	status    conn.Status // last accepted snapshot: farms, window, schedule
@@ -103,7 +104,17 @@ func (p *statusPane) render() {
 	switch cv.state {
 	case conn.StateBackoff:
 		line := lab("retry")
-		if !cv.nextRetry.IsZero() {
+		if r := cv.retry; r != nil {
+			// The link retries refused dials on a fixed schedule: say it,
+			// rather than a countdown that restarts every few seconds
+			// (and would redraw the screen every second all night).
+			if r.FastUntil.After(p.now) {
+				line += st.Conn.Countdown.Render("every "+fmtEvery(r.Fast)) +
+					st.Conn.Label.Render(" until "+fmtClock(r.FastUntil, p.now)+", then every "+fmtEvery(r.Every))
+			} else {
+				line += st.Conn.Countdown.Render("every " + fmtEvery(r.Every))
+			}
+		} else if !cv.nextRetry.IsZero() {
 			left := cv.nextRetry.Sub(p.now)
 			if left > 0 {
 				line += st.Conn.Countdown.Render("in "+fmtSecs((left+time.Second-1).Truncate(time.Second))) +

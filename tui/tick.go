@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -17,7 +18,9 @@ import (
 // that is at most three ticks a minute: the clock, the state's age and the
 // uptime each change once a minute, on their own edges. While a countdown
 // shows seconds (the next retry in backoff, a restart under a minute away)
-// or an age is under a minute, it ticks once a second as before.
+// or an age is under a minute, it ticks once a second as before. A long
+// refusal (TWS down for the night) shows its fixed retry schedule instead
+// of a countdown, so it does not tick every second for hours.
 //
 // Each tick is a snapshot Cmd (Status, Metrics and the time) with a
 // sequence number. A tick re-arms the next one. When an event brings a
@@ -42,10 +45,10 @@ type tickState struct {
 func (m *Model) nextRedraw(now time.Time) time.Time {
 	// The header clock shows HH:MM; this is also the edge of the day for
 	// times shown with a weekday (fmtClock).
-	next := now.Truncate(time.Minute).Add(time.Minute)
+	edges := []time.Time{now.Truncate(time.Minute).Add(time.Minute)}
 	sooner := func(t time.Time) {
-		if t.After(now) && t.Before(next) {
-			next = t
+		if t.After(now) {
+			edges = append(edges, t)
 		}
 	}
 	// Minute and hour edges are met exactly (a few ticks an hour). Texts
@@ -64,14 +67,32 @@ func (m *Model) nextRedraw(now time.Time) time.Time {
 			edge(start, now.Sub(start))
 		}
 	}
-	if m.cv.state == conn.StateBackoff && m.cv.nextRetry.After(now) { // "retry in 4s"
-		edge(m.cv.nextRetry, 0)
+	if m.cv.state == conn.StateBackoff {
+		if r := m.cv.retry; r != nil { // "every 200ms until 05:48, then every 5s"
+			sooner(r.FastUntil)
+		} else if m.cv.nextRetry.After(now) { // "retry in 4s"
+			edge(m.cv.nextRetry, 0)
+		}
 	}
 	if r := m.cv.status.NextRestart; r.After(now) && m.cv.status.Window == "" { // "restart 23:45 (in 12m)"
 		edge(r, r.Sub(now))
 	}
+	// Edges less than tickCoalesce apart make one redraw, at the last of
+	// them: "for 5m" and "up 5m" that turn 0.4 s apart change together,
+	// one a moment late, instead of waking the program twice.
+	slices.SortFunc(edges, func(a, b time.Time) int { return a.Compare(b) })
+	next := edges[0]
+	for _, e := range edges[1:] {
+		if e.Sub(next) > tickCoalesce {
+			break
+		}
+		next = e
+	}
 	return next
 }
+
+// tickCoalesce is how close two redraw edges must be to share a redraw.
+const tickCoalesce = time.Second
 
 // nextStep is the first instant anchor + k·unit (k any integer) after now:
 // when a time shown to the unit, counted from or to anchor, next changes.

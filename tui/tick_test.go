@@ -86,12 +86,25 @@ func TestNextRedraw(t *testing.T) {
 			m.cv.since = now.Add(-time.Hour - 5*time.Second)
 			m.started = now.Add(-2*time.Hour - 30*time.Second)
 		}, now.Add(30 * time.Second)},
+		{"ages that turn close together share one redraw", func(m *Model) {
+			m.started = now.Add(-2*time.Hour - 44*time.Second - 600*time.Millisecond)
+		}, now.Add(15*time.Second + 400*time.Millisecond)},
 		{"a fresh state counts seconds", func(m *Model) { m.cv.since = now.Add(-3 * time.Second) },
 			now.Truncate(time.Second).Add(time.Second)},
 		{"a backoff countdown counts seconds", func(m *Model) {
 			m.cv.since = now.Add(-5 * time.Minute)
 			m.cv.state, m.cv.nextRetry = conn.StateBackoff, now.Add(90*time.Second)
 		}, now.Truncate(time.Second).Add(time.Second)},
+		{"a long refusal shows its schedule, not a countdown", func(m *Model) {
+			m.cv.since = now.Add(-time.Hour - 5*time.Second)
+			m.cv.state, m.cv.nextRetry = conn.StateBackoff, now.Add(3*time.Second)
+			m.cv.retry = &conn.RefusedRetry{Every: 5 * time.Second}
+		}, time.Date(2025, 1, 14, 8, 1, 0, 0, time.UTC)},
+		{"the fast path's end redraws the schedule", func(m *Model) {
+			m.cv.since = now.Add(-time.Hour - 5*time.Second)
+			m.cv.state, m.cv.nextRetry = conn.StateBackoff, now.Add(100*time.Millisecond)
+			m.cv.retry = &conn.RefusedRetry{Every: 5 * time.Second, Fast: 200 * time.Millisecond, FastUntil: now.Add(25 * time.Second)}
+		}, now.Add(25 * time.Second)},
 		{"a past retry does not tick", func(m *Model) {
 			m.cv.since = now.Add(-time.Hour - 5*time.Second)
 			m.cv.state, m.cv.nextRetry = conn.StateBackoff, now.Add(-time.Second)

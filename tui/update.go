@@ -192,7 +192,7 @@ func (m *Model) applyState(ev conn.Event) []tea.Cmd {
 	if prev != ev.State || m.cv.since.IsZero() {
 		m.cv.since = ev.Time
 	}
-	m.cv.nextRetry = ev.NextRetry
+	m.cv.nextRetry, m.cv.retry = ev.NextRetry, ev.Retry
 	if m.reconnWait {
 		m.reconnWait = false
 		m.setNotice(noticeNone, "")
@@ -228,7 +228,7 @@ func (m *Model) handleSnapshot(msg snapshotMsg) {
 			m.tl.add(&ev)
 		}
 		m.cv.state, m.cv.since, m.cv.cause = s.State, s.Since, s.Cause
-		m.cv.epoch, m.cv.attempt, m.cv.nextRetry = s.Epoch, s.Attempt, s.NextRetry
+		m.cv.epoch, m.cv.attempt, m.cv.nextRetry, m.cv.retry = s.Epoch, s.Attempt, s.NextRetry, s.Retry
 	}
 	if s.Epoch >= m.cv.epoch {
 		m.cv.status = s
