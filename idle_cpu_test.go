@@ -36,21 +36,8 @@ import (
 // fails if the figure, scaled to 10 minutes, reaches 1 s; shorter periods
 // only print it.
 func TestIdleCPU(t *testing.T) {
-	period, err := time.ParseDuration(os.Getenv("IBWATCH_IDLECPU"))
-	if err != nil {
-		t.Skip("set IBWATCH_IDLECPU=10m (a duration) to measure the idle dashboard's CPU time")
-	}
-	cols, rows := 120, 40
-	if s := os.Getenv("IBWATCH_IDLECPU_SIZE"); s != "" {
-		if _, err := fmt.Sscanf(s, "%dx%d", &cols, &rows); err != nil {
-			t.Fatalf("IBWATCH_IDLECPU_SIZE=%q: want COLSxROWS", s)
-		}
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "ibwatch")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	period, cols, rows := idleCPUArgs(t)
+	bin := ibwatchBinary(t)
 	port, ctl := freeTCPPort(t), freeTCPPort(t)
 	sim := exec.Command(bin, "sim", "--listen", fmt.Sprintf("127.0.0.1:%d", port), "--control", fmt.Sprintf("127.0.0.1:%d", ctl))
 	if err := sim.Start(); err != nil {
@@ -59,46 +46,15 @@ func TestIdleCPU(t *testing.T) {
 	defer func() { _ = sim.Process.Kill(); _ = sim.Wait() }()
 	waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/state", ctl))
 
-	term := openPTY(t, cols, rows)
-	dash := exec.Command(bin, "--port", strconv.Itoa(port), "--state-dir", filepath.Join(dir, "state"))
-	dash.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir(), "TERM=xterm-256color", "IBWATCH_BACKGROUND=")
-	dash.Stdin, dash.Stdout, dash.Stderr = term.tty, term.tty, term.tty
-	dash.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-	if err := dash.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var waitErr error
-	exited := make(chan struct{}) // closed when the dashboard has ended
-	go func() { waitErr = dash.Wait(); close(exited) }()
-	defer func() {
-		select {
-		case <-exited:
-		default:
-			_ = dash.Process.Kill()
-			<-exited
-		}
-	}()
-	_ = term.tty.Close() // the child holds it now
-	term.waitFor(t, "CONNECTED", 30*time.Second)
-
-	pid := dash.Process.Pid
-	link := childOf(t, pid)
-	cpu0, link0 := schedCPU(t, pid), schedCPU(t, link)
-	select {
-	case <-exited:
-		t.Fatalf("the dashboard ended during the measurement: %v", waitErr)
-	case <-time.After(period): // the measurement itself
-	}
-	cpu1, link1 := schedCPU(t, pid), schedCPU(t, link)
-	if now := childOf(t, pid); now != link {
-		t.Fatalf("the link process was replaced during the measurement (%d → %d): not idle", link, now)
-	}
-	dashCPU, linkCPU := cpu1-cpu0, link1-link0
+	d := startDashboard(t, bin, port, cols, rows)
+	defer d.kill()
+	d.term.waitFor(t, "CONNECTED", 30*time.Second)
+	dashCPU, linkCPU := d.measure(t, period)
 	per10 := time.Duration(float64(dashCPU+linkCPU) * float64(10*time.Minute) / float64(period))
 	t.Logf("idle CPU over %v at %dx%d: dashboard %v + link %v = %v; per 10 minutes %.2f s (target < 1 s)",
 		period, cols, rows, dashCPU.Round(time.Millisecond), linkCPU.Round(time.Millisecond),
 		(dashCPU + linkCPU).Round(time.Millisecond), per10.Seconds())
-	if strings.Contains(term.output(), "BACKOFF") {
+	if strings.Contains(d.term.output(), "BACKOFF") {
 		t.Error("the connection dropped during the measurement: not idle")
 	}
 	if period >= 10*time.Minute && per10 >= time.Second {
@@ -106,17 +62,119 @@ func TestIdleCPU(t *testing.T) {
 		// connect ticks every second ("for 12s") and weighs more.
 		t.Errorf("idle CPU %.2f s per 10 minutes, target < 1 s", per10.Seconds())
 	}
+	d.quit(t)
+}
 
-	if _, err := term.master.WriteString("q"); err != nil {
+// TestIdleCPURefused prints what the dashboard costs while TWS refuses
+// connections (nothing listens on its port: TWS closed for the night),
+// from the first refusal on, as an outage of that length costs it: the
+// refused-dial fast path (a dial every 200 ms for the first 5 minutes),
+// then one dial per backoff cap. The target is under 2 s of CPU per hour,
+// dashboard and link together; a period of an hour or more fails above
+// it, shorter periods only print the figure (the fast path weighs more in
+// a short outage).
+//
+//	IBWATCH_IDLECPU=1h go test -run '^TestIdleCPURefused$' -v -timeout 70m .
+func TestIdleCPURefused(t *testing.T) {
+	period, cols, rows := idleCPUArgs(t)
+	bin := ibwatchBinary(t)
+	d := startDashboard(t, bin, freeTCPPort(t), cols, rows)
+	defer d.kill()
+	d.term.waitFor(t, "BACKOFF", 30*time.Second)
+	dashCPU, linkCPU := d.measure(t, period)
+	perHour := time.Duration(float64(dashCPU+linkCPU) * float64(time.Hour) / float64(period))
+	t.Logf("CPU over %v of refusals at %dx%d: dashboard %v + link %v = %v; per hour %.2f s (target < 2 s)",
+		period, cols, rows, dashCPU.Round(time.Millisecond), linkCPU.Round(time.Millisecond),
+		(dashCPU + linkCPU).Round(time.Millisecond), perHour.Seconds())
+	if !strings.Contains(d.term.output(), "every 5s") {
+		t.Errorf("the retry schedule is not on screen; the terminal got:\n%q", tailOf(d.term.output(), 2000))
+	}
+	if period >= time.Hour && perHour >= 2*time.Second {
+		t.Errorf("CPU while refused %.2f s per hour, target < 2 s", perHour.Seconds())
+	}
+	d.quit(t)
+}
+
+// idleCPUArgs reads the measurement's length (IBWATCH_IDLECPU; the test is
+// skipped without it) and terminal size (IBWATCH_IDLECPU_SIZE, COLSxROWS).
+func idleCPUArgs(t *testing.T) (period time.Duration, cols, rows int) {
+	period, err := time.ParseDuration(os.Getenv("IBWATCH_IDLECPU"))
+	if err != nil {
+		t.Skip("set IBWATCH_IDLECPU=10m (a duration) to measure the idle dashboard's CPU time")
+	}
+	cols, rows = 120, 40
+	if s := os.Getenv("IBWATCH_IDLECPU_SIZE"); s != "" {
+		if _, err := fmt.Sscanf(s, "%dx%d", &cols, &rows); err != nil {
+			t.Fatalf("IBWATCH_IDLECPU_SIZE=%q: want COLSxROWS", s)
+		}
+	}
+	return period, cols, rows
+}
+
+// dashboard is the real binary running on a pseudo-terminal.
+type dashboard struct {
+	cmd     *exec.Cmd
+	term    *pty
+	exited  chan struct{} // closed when the dashboard has ended
+	waitErr error
+}
+
+// startDashboard runs the dashboard against port on a cols×rows terminal.
+func startDashboard(t *testing.T, bin string, port, cols, rows int) *dashboard {
+	term := openPTY(t, cols, rows)
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--state-dir", filepath.Join(t.TempDir(), "state"))
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir(), "TERM=xterm-256color", "IBWATCH_BACKGROUND=")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = term.tty, term.tty, term.tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	d := &dashboard{cmd: cmd, term: term, exited: make(chan struct{})}
+	go func() { d.waitErr = cmd.Wait(); close(d.exited) }()
+	_ = term.tty.Close() // the child holds it now
+	return d
+}
+
+// measure returns the CPU time the dashboard and its link process use
+// over period; the link must not be replaced meanwhile.
+func (d *dashboard) measure(t *testing.T, period time.Duration) (dash, link time.Duration) {
+	pid := d.cmd.Process.Pid
+	linkPID := childOf(t, pid)
+	cpu0, link0 := schedCPU(t, pid), schedCPU(t, linkPID)
+	select {
+	case <-d.exited:
+		t.Fatalf("the dashboard ended during the measurement: %v", d.waitErr)
+	case <-time.After(period): // the measurement itself
+	}
+	cpu1, link1 := schedCPU(t, pid), schedCPU(t, linkPID)
+	if now := childOf(t, pid); now != linkPID {
+		t.Fatalf("the link process was replaced during the measurement (%d → %d): not idle", linkPID, now)
+	}
+	return cpu1 - cpu0, link1 - link0
+}
+
+// quit presses q and expects the dashboard to end cleanly.
+func (d *dashboard) quit(t *testing.T) {
+	if _, err := d.term.master.WriteString("q"); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-exited:
-		if waitErr != nil {
-			t.Errorf("ibwatch after q: %v", waitErr)
+	case <-d.exited:
+		if d.waitErr != nil {
+			t.Errorf("ibwatch after q: %v", d.waitErr)
 		}
 	case <-time.After(15 * time.Second):
 		t.Error("ibwatch did not quit within 15 s of q")
+	}
+}
+
+// kill ends the dashboard if it is still running.
+func (d *dashboard) kill() {
+	select {
+	case <-d.exited:
+	default:
+		_ = d.cmd.Process.Kill()
+		<-d.exited
 	}
 }
 
