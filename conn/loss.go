@@ -89,7 +89,8 @@ func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
 		HandshakeTimeoutMs: s.cfg.HandshakeTimeout.Milliseconds(),
 		Retry: &linkproto.Retry{DelayMs: wait.Milliseconds(), BaseMs: s.cfg.BackoffBase.Milliseconds(),
 			CapMs: s.cfg.BackoffMax.Milliseconds(), Factor: s.cfg.BackoffFactor, From: s.failures,
-			ReportMs: report.Milliseconds(), FastMs: s.cfg.FastRetry.Milliseconds(), Fast: s.fastSpans(now)},
+			ReportMs: report.Milliseconds(), FastMs: s.cfg.FastRetry.Milliseconds(), Fast: s.fastSpans(now),
+			FastReportMs: s.cfg.LinkPingInterval.Milliseconds()},
 	})
 	if err != nil {
 		s.sendFailed(err)
@@ -99,9 +100,11 @@ func (s *Supervisor) delegateRetry(now time.Time, wait time.Duration) {
 }
 
 // retryReportEvery is how often the link reports the refusals it retried
-// by itself: three ping intervals (30 s by default). Each report wakes
-// this process; the dashboard shows the retry schedule rather than a
-// countdown, so only the count of failed tries waits for the next report.
+// by itself: three ping intervals (30 s by default), and one ping interval
+// on the fast path (Retry.FastReportMs), where the user may be watching
+// the count and the dials wake the link five times a second anyway. Each
+// report wakes this process; the dashboard shows the retry schedule rather
+// than a countdown, so only the count of failed tries waits for a report.
 func (s *Supervisor) retryReportEvery() time.Duration { return 3 * s.cfg.LinkPingInterval }
 
 // retrySilence is how much longer than its report interval a link that

@@ -108,12 +108,23 @@ func (p *statusPane) render() {
 			// The link retries refused dials on a fixed schedule: say it,
 			// rather than a countdown that restarts every few seconds
 			// (and would redraw the screen every second all night).
+			// The attempt number stays put while the link retries, so
+			// it is left out.
 			if r.FastUntil.After(p.now) {
-				line += st.Conn.Countdown.Render("every "+fmtEvery(r.Fast)) +
-					st.Conn.Label.Render(" until "+fmtClock(r.FastUntil, p.now)+", then every "+fmtEvery(r.Every))
+				fast, until, slow := fmtEvery(r.Fast), fmtClock(r.FastUntil, p.now), fmtEvery(r.Every)
+				rest := " until " + until + ", then every " + slow
+				for _, short := range []string{" until " + until + ", then " + slow, " to " + until + ", then " + slow} {
+					if len("every "+fast+rest) <= p.w-connLabelW {
+						break
+					}
+					rest = short
+				}
+				line += st.Conn.Countdown.Render("every "+fast) + st.Conn.Label.Render(rest)
 			} else {
 				line += st.Conn.Countdown.Render("every " + fmtEvery(r.Every))
 			}
+			lines = append(lines, line)
+			break
 		} else if !cv.nextRetry.IsZero() {
 			left := cv.nextRetry.Sub(p.now)
 			if left > 0 {

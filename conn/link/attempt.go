@@ -194,14 +194,18 @@ func (a *attempt) dial() (net.Conn, *linkproto.Closed) {
 		}
 		refused++
 		now := time.Now()
+		every := report
 		if fast := fastAt(r, now); fast > 0 {
 			wait = fast
+			if r.FastReportMs > 0 {
+				every = min(every, time.Duration(r.FastReportMs)*time.Millisecond)
+			}
 		} else {
 			wait = back.Bound(n)
 			n++
 			slow++
 		}
-		if now.Sub(lastReport) >= report {
+		if now.Sub(lastReport) >= every {
 			a.emit(linkproto.Retrying{Attempt: a.id, Refused: refused, Backoff: slow, NextInMs: wait.Milliseconds()})
 			refused, slow, lastReport = 0, 0, now
 		}

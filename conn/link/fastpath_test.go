@@ -14,10 +14,7 @@ func TestRetryFastSpansDoNotAdvanceBackoff(t *testing.T) {
 	port := closedPort(t)
 
 	now := time.Now()
-	for name, span := range map[string]linkproto.Span{
-		"inside":  {From: now.Add(-time.Second).UnixMilli(), Until: now.Add(time.Hour).UnixMilli()},
-		"outside": {From: now.Add(-time.Hour).UnixMilli(), Until: now.Add(-time.Minute).UnixMilli()},
-	} {
+	for name, span := range spansAround(now) {
 		t.Run(name, func(t *testing.T) {
 			p := startLink(t)
 			p.send(linkproto.Connect{Attempt: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000,
@@ -70,4 +67,33 @@ func closedPort(t *testing.T) int {
 	port := ln.Addr().(*net.TCPAddr).Port
 	_ = ln.Close()
 	return port
+}
+
+// On the fast path the refusals are reported every FastReportMs (the user
+// may be watching the count); outside it only every ReportMs.
+func TestRetryReportsMoreOftenOnTheFastPath(t *testing.T) {
+	port := closedPort(t)
+	now := time.Now()
+	for name, span := range spansAround(now) {
+		t.Run(name, func(t *testing.T) {
+			p := startLink(t)
+			p.send(linkproto.Connect{Attempt: 1, Host: "127.0.0.1", Port: port, ClientID: 1, DialTimeoutMs: 2000, HandshakeTimeoutMs: 2000,
+				Retry: &linkproto.Retry{BaseMs: 10, CapMs: 10, Factor: 1, ReportMs: 60_000, FastMs: 10, Fast: []linkproto.Span{span}, FastReportMs: 50}})
+			_, reported := lookFor(p, 2*time.Second, func(m linkproto.Retrying) bool { return m.Attempt == 1 })
+			if reported != (name == "inside") {
+				t.Fatalf("reported within 2 s: %v", reported)
+			}
+			p.send(linkproto.Drop{Attempt: 1})
+			closedFor(p, 1)
+		})
+	}
+}
+
+// spansAround is a fast span that contains now ("inside") and one that
+// ended before it ("outside").
+func spansAround(now time.Time) map[string]linkproto.Span {
+	return map[string]linkproto.Span{
+		"inside":  {From: now.Add(-time.Second).UnixMilli(), Until: now.Add(time.Hour).UnixMilli()},
+		"outside": {From: now.Add(-time.Hour).UnixMilli(), Until: now.Add(-time.Minute).UnixMilli()},
+	}
 }

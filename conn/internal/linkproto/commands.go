@@ -84,6 +84,10 @@ type Retry struct {
 	// backoff applies and only those dials advance its exponent.
 	FastMs int64  `json:"fastMs,omitempty"`
 	Fast   []Span `json:"fast,omitempty"`
+	// FastReportMs, when set, is how often to send Retrying inside the
+	// fast spans (the first minutes of an outage, when the user may be
+	// watching the count; dials wake the link every FastMs then anyway).
+	FastReportMs int64 `json:"fastReportMs,omitempty"`
 }
 
 // Span is a period of wall-clock time, [From, Until) in Unix
