@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,4 +49,21 @@ func TestMain(m *testing.M) {
 		_ = os.RemoveAll(binDir)
 	}
 	os.Exit(code)
+}
+
+// startSimProcess runs `ibwatch sim` from bin in a process of its own, as a
+// user would, and waits for its control port. It returns the API port and
+// the control port's base URL; the process ends with the test.
+func startSimProcess(t *testing.T, bin string) (port int, control string) {
+	t.Helper()
+	port, ctl := freeTCPPort(t), freeTCPPort(t)
+	sim := exec.Command(bin, "sim", "--listen", fmt.Sprintf("127.0.0.1:%d", port), "--control", fmt.Sprintf("127.0.0.1:%d", ctl))
+	sim.Stdout, sim.Stderr = io.Discard, io.Discard
+	if err := sim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Process.Kill(); _ = sim.Wait() })
+	control = fmt.Sprintf("http://127.0.0.1:%d", ctl)
+	waitHTTP(t, control+"/state")
+	return port, control
 }

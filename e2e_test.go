@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,17 +24,7 @@ import (
 // causes read from the JSON lines on stdout.
 func TestHeadlessAgainstSimControlPort(t *testing.T) {
 	bin := ibwatchBinary(t)
-	port, ctl := freeTCPPort(t), freeTCPPort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sim := exec.CommandContext(ctx, bin, "sim", "--listen", fmt.Sprintf("127.0.0.1:%d", port), "--control", fmt.Sprintf("127.0.0.1:%d", ctl))
-	sim.Stdout, sim.Stderr = io.Discard, io.Discard
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cancel(); _ = sim.Wait() }()
-	control := fmt.Sprintf("http://127.0.0.1:%d", ctl)
-	waitHTTP(t, control+"/state")
+	port, control := startSimProcess(t, bin)
 
 	state := t.TempDir()
 	w := exec.Command(bin, "--headless", "--port", fmt.Sprint(port), "--client-id", "41,42",

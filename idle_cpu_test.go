@@ -38,13 +38,7 @@ import (
 func TestIdleCPU(t *testing.T) {
 	period, cols, rows := idleCPUArgs(t)
 	bin := ibwatchBinary(t)
-	port, ctl := freeTCPPort(t), freeTCPPort(t)
-	sim := exec.Command(bin, "sim", "--listen", fmt.Sprintf("127.0.0.1:%d", port), "--control", fmt.Sprintf("127.0.0.1:%d", ctl))
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = sim.Process.Kill(); _ = sim.Wait() }()
-	waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/state", ctl))
+	port, _ := startSimProcess(t, bin)
 
 	d := startDashboard(t, bin, port, cols, rows)
 	defer d.kill()

@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,16 +20,7 @@ import (
 // terminal) gets no progress lines.
 func TestScanCommandAgainstSim(t *testing.T) {
 	bin := ibwatchBinary(t)
-	port, ctl := freeTCPPort(t), freeTCPPort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sim := exec.CommandContext(ctx, bin, "sim", "--listen", fmt.Sprintf("127.0.0.1:%d", port), "--control", fmt.Sprintf("127.0.0.1:%d", ctl))
-	sim.Stdout, sim.Stderr = io.Discard, io.Discard
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cancel(); _ = sim.Wait() }()
-	waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/state", ctl))
+	port, _ := startSimProcess(t, bin)
 
 	cfg := filepath.Join(t.TempDir(), "ibwatch.toml")
 	deals := "[deals.BRCV]\nprice = 34.50\nclose = 2027-01-29\nbreak = 24.00\n\n[deals.QRST]\nprice = 11.75\nclose = 2027-02-12\n"
